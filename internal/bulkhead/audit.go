@@ -1,0 +1,187 @@
+package bulkhead
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// AuditEntry is one link of an organisation's tamper-evident audit trail.
+// Entries are appended in the same transaction as the change they record;
+// each one's Hash covers a canonical encoding of its fields and the previous
+// entry's hash, so editing, deleting or reordering entries breaks the chain.
+type AuditEntry struct {
+	OrgID        string
+	Seq          int64 // 1, 2, 3 … per organisation
+	ID           string
+	At           time.Time
+	ActorID      string // user ID, or "system"
+	ActorName    string // e-mail or label at the time of the change
+	Action       string // e.g. "site.create"
+	ObjectType   string // e.g. "site"
+	ObjectID     string
+	Change       []byte // JSON describing the change
+	ChangeDigest []byte // SHA-256 of Change
+	PrevHash     []byte // Hash of entry Seq-1; 32 zero bytes for Seq 1
+	Hash         []byte // SHA-256 of the canonical encoding
+}
+
+// AuditEntry field sizes.
+const hashLen = sha256.Size
+
+// GenesisHash is the PrevHash of an organisation's first entry.
+var GenesisHash = make([]byte, hashLen)
+
+const auditDomain = "bulkhead.audit.v1"
+
+// appendCanonical appends the canonical encoding of e (everything but Hash)
+// to buf: a domain tag, then every field as a uvarint length and its bytes,
+// in a fixed order; times as microseconds since the Unix epoch.
+func (e *AuditEntry) appendCanonical(buf []byte) []byte {
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	byt := func(b []byte) {
+		buf = binary.AppendUvarint(buf, uint64(len(b)))
+		buf = append(buf, b...)
+	}
+	str(auditDomain)
+	str(e.OrgID)
+	buf = binary.AppendVarint(buf, e.Seq)
+	str(e.ID)
+	buf = binary.AppendVarint(buf, e.At.UnixMicro())
+	str(e.ActorID)
+	str(e.ActorName)
+	str(e.Action)
+	str(e.ObjectType)
+	str(e.ObjectID)
+	byt(e.ChangeDigest)
+	byt(e.PrevHash)
+	return buf
+}
+
+// Seal fills ChangeDigest and Hash of an entry whose other fields are set,
+// chaining it after prevHash.
+func (e *AuditEntry) Seal(prevHash []byte) {
+	d := sha256.Sum256(e.Change)
+	e.ChangeDigest = d[:]
+	e.PrevHash = append([]byte(nil), prevHash...)
+	h := sha256.Sum256(e.appendCanonical(nil))
+	e.Hash = h[:]
+}
+
+// AuditBreak describes the first entry at which a trail fails verification.
+type AuditBreak struct {
+	OrgID   string `json:"organization_id"`
+	Seq     int64  `json:"seq"`                // the sequence number where the break shows
+	EntryID string `json:"entry_id,omitempty"` // the entry's ID, when there is one
+	Reason  string `json:"reason"`
+}
+
+// Error implements error.
+func (b *AuditBreak) Error() string {
+	return fmt.Sprintf("audit trail of organisation %s broken at entry #%d (%s): %s", b.OrgID, b.Seq, b.EntryID, b.Reason)
+}
+
+// AuditVerifier checks one organisation's entries, fed in sequence order.
+type AuditVerifier struct {
+	OrgID string
+	n     int64
+	prev  []byte
+	buf   []byte
+}
+
+// NewAuditVerifier returns a verifier for orgID's chain.
+func NewAuditVerifier(orgID string) *AuditVerifier {
+	return &AuditVerifier{OrgID: orgID, prev: GenesisHash, buf: make([]byte, 0, 512)}
+}
+
+// Count returns how many entries passed.
+func (v *AuditVerifier) Count() int64 { return v.n }
+
+// Check verifies the next entry. It returns an *AuditBreak when the entry is
+// missing, out of order, edited or not chained to its predecessor.
+func (v *AuditVerifier) Check(e *AuditEntry) error {
+	want := v.n + 1
+	brk := func(reason string) error {
+		return &AuditBreak{OrgID: v.OrgID, Seq: want, EntryID: e.ID, Reason: reason}
+	}
+	if e.OrgID != v.OrgID {
+		return brk("entry belongs to another organisation")
+	}
+	if e.Seq != want {
+		if e.Seq > want {
+			return brk(fmt.Sprintf("entry #%d is missing (next present is #%d)", want, e.Seq))
+		}
+		return brk(fmt.Sprintf("entry #%d appears out of order", e.Seq))
+	}
+	if !bytes.Equal(e.PrevHash, v.prev) {
+		return brk("previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)")
+	}
+	d := sha256.Sum256(e.Change)
+	if !bytes.Equal(d[:], e.ChangeDigest) {
+		return brk("change content does not match its digest (entry edited)")
+	}
+	v.buf = e.appendCanonical(v.buf[:0])
+	h := sha256.Sum256(v.buf)
+	if !bytes.Equal(h[:], e.Hash) {
+		return brk("entry hash does not match its content (entry edited)")
+	}
+	v.n++
+	v.prev = append(v.prev[:0:0], e.Hash...)
+	return nil
+}
+
+// Finish checks that the chain ends at the head the organisation recorded,
+// which detects entries removed from the end.
+func (v *AuditVerifier) Finish(headSeq int64, headHash []byte) error {
+	if headSeq != v.n {
+		return &AuditBreak{OrgID: v.OrgID, Seq: v.n + 1, Reason: fmt.Sprintf("trail ends at #%d but the recorded head is #%d (entries removed from the end)", v.n, headSeq)}
+	}
+	if v.n > 0 && !bytes.Equal(headHash, v.prev) {
+		return &AuditBreak{OrgID: v.OrgID, Seq: v.n, Reason: "last entry's hash does not match the recorded head"}
+	}
+	return nil
+}
+
+// HeadHex returns the hash of the last verified entry in hex.
+func (v *AuditVerifier) HeadHex() string { return hex.EncodeToString(v.prev) }
+
+// AuditFilter selects entries for display, newest first.
+type AuditFilter struct {
+	OrgID      string
+	ObjectType string
+	ObjectID   string
+	ActorID    string
+	Action     string
+	BeforeSeq  int64 // only entries with Seq < BeforeSeq (0: no bound), for paging
+	Limit      int
+}
+
+// Normalize fills defaults and checks limits.
+func (f *AuditFilter) Normalize() error {
+	if f.Limit == 0 {
+		f.Limit = DefaultPageSize
+	}
+	if f.Limit < 1 || f.Limit > MaxPageSize {
+		return Invalid(map[string]string{"limit": FieldInvalid})
+	}
+	if f.BeforeSeq < 0 {
+		return Invalid(map[string]string{"before": FieldInvalid})
+	}
+	return nil
+}
+
+// AuditHead is the recorded end of an organisation's trail.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}
+
+// FormatSeq renders a sequence number for messages.
+func FormatSeq(n int64) string { return "#" + strconv.FormatInt(n, 10) }
