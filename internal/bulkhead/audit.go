@@ -88,17 +88,32 @@ func (b *AuditBreak) Error() string {
 	return fmt.Sprintf("audit trail of organisation %s broken at entry #%d (%s): %s", b.OrgID, b.Seq, b.EntryID, b.Reason)
 }
 
-// AuditVerifier checks one organisation's entries, fed in sequence order.
+// AuditVerifier checks a run of one organisation's entries, fed in sequence
+// order. A verifier for the whole trail starts at entry 1 after the genesis
+// hash; a segment verifier starts anywhere and records the previous-hash its
+// first entry claims, to be joined to the segment before it (see Join), so
+// that long trails can be checked in parallel.
 type AuditVerifier struct {
-	OrgID string
-	n     int64
-	prev  []byte
-	buf   []byte
+	OrgID     string
+	start     int64
+	n         int64
+	prev      []byte // hash of the last entry checked; nil before a segment's first
+	firstPrev []byte
+	buf       []byte
 }
 
-// NewAuditVerifier returns a verifier for orgID's chain.
+// NewAuditVerifier returns a verifier for orgID's trail from entry 1.
 func NewAuditVerifier(orgID string) *AuditVerifier {
-	return &AuditVerifier{OrgID: orgID, prev: GenesisHash, buf: make([]byte, 0, 512)}
+	return &AuditVerifier{OrgID: orgID, start: 1, prev: GenesisHash, buf: make([]byte, 0, 512)}
+}
+
+// NewAuditSegmentVerifier returns a verifier for orgID's entries from seq
+// from on.
+func NewAuditSegmentVerifier(orgID string, from int64) *AuditVerifier {
+	if from <= 1 {
+		return NewAuditVerifier(orgID)
+	}
+	return &AuditVerifier{OrgID: orgID, start: from, buf: make([]byte, 0, 512)}
 }
 
 // Count returns how many entries passed.
@@ -107,7 +122,7 @@ func (v *AuditVerifier) Count() int64 { return v.n }
 // Check verifies the next entry. It returns an *AuditBreak when the entry is
 // missing, out of order, edited or not chained to its predecessor.
 func (v *AuditVerifier) Check(e *AuditEntry) error {
-	want := v.n + 1
+	want := v.start + v.n
 	brk := func(reason string) error {
 		return &AuditBreak{OrgID: v.OrgID, Seq: want, EntryID: e.ID, Reason: reason}
 	}
@@ -120,7 +135,9 @@ func (v *AuditVerifier) Check(e *AuditEntry) error {
 		}
 		return brk(fmt.Sprintf("entry #%d appears out of order", e.Seq))
 	}
-	if !bytes.Equal(e.PrevHash, v.prev) {
+	if v.prev == nil {
+		v.firstPrev = append([]byte(nil), e.PrevHash...)
+	} else if !bytes.Equal(e.PrevHash, v.prev) {
 		return brk("previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)")
 	}
 	d := sha256.Sum256(e.Change)
@@ -134,6 +151,32 @@ func (v *AuditVerifier) Check(e *AuditEntry) error {
 	}
 	v.n++
 	v.prev = append(v.prev[:0:0], e.Hash...)
+	return nil
+}
+
+// Complete checks that the run held every entry before seq to (entries
+// missing at its end show here).
+func (v *AuditVerifier) Complete(to int64) error {
+	if got := v.start + v.n; got < to {
+		return &AuditBreak{OrgID: v.OrgID, Seq: got, Reason: fmt.Sprintf("entry #%d is missing", got)}
+	}
+	return nil
+}
+
+// Join appends a complete, intact segment that follows v directly, checking
+// the link between them.
+func (v *AuditVerifier) Join(next *AuditVerifier) error {
+	if next.n == 0 {
+		return nil
+	}
+	if next.start != v.start+v.n {
+		return &AuditBreak{OrgID: v.OrgID, Seq: v.start + v.n, Reason: "segments do not meet"}
+	}
+	if !bytes.Equal(next.firstPrev, v.prev) {
+		return &AuditBreak{OrgID: v.OrgID, Seq: next.start, Reason: "previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)"}
+	}
+	v.n += next.n
+	v.prev = next.prev
 	return nil
 }
 

@@ -51,9 +51,10 @@ type Reader interface {
 	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
 	// AuditHead returns the recorded head of an organisation's trail.
 	AuditHead(ctx context.Context, orgID string) (AuditHead, error)
-	// ScanAudit calls fn for every entry of an organisation in sequence order.
-	// The entry passed to fn is reused between calls. Stops at fn's first error.
-	ScanAudit(ctx context.Context, orgID string, fn func(*AuditEntry) error) error
+	// ScanAudit calls fn for every entry of an organisation with from <= Seq
+	// < to, in sequence order. The entry passed to fn is reused between
+	// calls. Stops at fn's first error.
+	ScanAudit(ctx context.Context, orgID string, from, to int64, fn func(*AuditEntry) error) error
 }
 
 // Tx is a write transaction. Every change made through it is committed

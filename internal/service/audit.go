@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 )
@@ -37,20 +38,68 @@ func (s *Service) VerifyAudit(ctx context.Context, a Actor) (*VerifyResult, erro
 	return VerifyOrg(ctx, s.store, a.OrgID)
 }
 
-// VerifyOrg checks one organisation's trail in a store: every entry in
-// order, then the recorded head. A broken trail is a result, not an error.
+// parallelVerifyMin is the trail length from which VerifyOrg checks two
+// halves at once, on two connections.
+const parallelVerifyMin = 20000
+
+// VerifyOrg checks one organisation's trail in a store up to its recorded
+// head: every entry in order, their links, then the head itself. Long trails
+// are checked as two segments in parallel and joined. A broken trail is a
+// result, not an error; the break reported is always the earliest.
 func VerifyOrg(ctx context.Context, r bulkhead.Reader, orgID string) (*VerifyResult, error) {
+	return VerifyOrgSegments(ctx, r, orgID, 0)
+}
+
+// VerifyOrgSegments is VerifyOrg with the trail cut into n segments checked
+// in parallel; n <= 0 chooses (two for long trails, else one).
+func VerifyOrgSegments(ctx context.Context, r bulkhead.Reader, orgID string, n int) (*VerifyResult, error) {
 	head, err := r.AuditHead(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	v := bulkhead.NewAuditVerifier(orgID)
-	res := &VerifyResult{OrgID: orgID}
-	err = r.ScanAudit(ctx, orgID, v.Check)
-	if err == nil {
-		err = v.Finish(head.Seq, head.Hash)
+	if n <= 0 {
+		n = 1
+		if head.Seq >= parallelVerifyMin {
+			n = 2
+		}
 	}
-	res.Entries = v.Count()
+	n = int(max(1, min(int64(n), head.Seq)))
+	bounds := make([]int64, n+1)
+	for i := range n {
+		bounds[i] = 1 + head.Seq*int64(i)/int64(n)
+	}
+	bounds[n] = head.Seq + 1
+	segs := make([]*bulkhead.AuditVerifier, len(bounds)-1)
+	errs := make([]error, len(segs))
+	var wg sync.WaitGroup
+	for i := range segs {
+		segs[i] = bulkhead.NewAuditSegmentVerifier(orgID, bounds[i])
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = r.ScanAudit(ctx, orgID, bounds[i], bounds[i+1], segs[i].Check)
+			if errs[i] == nil {
+				errs[i] = segs[i].Complete(bounds[i+1])
+			}
+		}()
+	}
+	wg.Wait()
+	err = errs[0]
+	for i := 1; err == nil && i < len(segs); i++ {
+		if err = errs[i]; err == nil {
+			err = segs[0].Join(segs[i])
+		} else if b := (*bulkhead.AuditBreak)(nil); errors.As(err, &b) {
+			// The link into a broken segment may break earlier than its
+			// first bad entry.
+			if jerr := segs[0].Join(segs[i]); jerr != nil && segs[i].Count() > 0 {
+				err = jerr
+			}
+		}
+	}
+	if err == nil {
+		err = segs[0].Finish(head.Seq, head.Hash)
+	}
+	res := &VerifyResult{OrgID: orgID, Entries: segs[0].Count()}
 	var brk *bulkhead.AuditBreak
 	switch {
 	case errors.As(err, &brk):
@@ -59,7 +108,7 @@ func VerifyOrg(ctx context.Context, r bulkhead.Reader, orgID string) (*VerifyRes
 		return nil, err
 	default:
 		res.Intact = true
-		res.Head = v.HeadHex()
+		res.Head = segs[0].HeadHex()
 	}
 	return res, nil
 }

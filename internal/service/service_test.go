@@ -18,7 +18,7 @@ var ctx = context.Background()
 
 var update = flag.Bool("update", false, "rewrite docs/permissions.md")
 
-func newService(t *testing.T) *service.Service {
+func newService(t testing.TB) *service.Service {
 	t.Helper()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {

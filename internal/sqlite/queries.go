@@ -505,8 +505,8 @@ func (q queries) AuditHead(ctx context.Context, orgID string) (bulkhead.AuditHea
 	return h, nil
 }
 
-func (q queries) ScanAudit(ctx context.Context, orgID string, fn func(*bulkhead.AuditEntry) error) error {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_entries WHERE org_id = ? ORDER BY seq`, orgID)
+func (q queries) ScanAudit(ctx context.Context, orgID string, from, to int64, fn func(*bulkhead.AuditEntry) error) error {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_entries WHERE org_id = ? AND seq >= ? AND seq < ? ORDER BY seq`, orgID, from, to)
 	if err != nil {
 		return mapErr(err)
 	}

@@ -475,12 +475,14 @@ func testAuditChain(t *testing.T, s Store) {
 	o, other := mkOrg(t, s, "chain"), mkOrg(t, s, "other")
 	appendEntries(t, s, o.ID, 30)
 	appendEntries(t, s, other.ID, 3)
-	res, err := service.VerifyOrg(ctx, s, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Intact || res.Entries != 30 {
-		t.Fatalf("VerifyOrg = %+v", res)
+	for segs := range 5 {
+		res, err := service.VerifyOrgSegments(ctx, s, o.ID, segs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Intact || res.Entries != 30 {
+			t.Fatalf("VerifyOrgSegments(%d) = %+v", segs, res)
+		}
 	}
 	entries, total, err := s.AuditEntries(ctx, bulkhead.AuditFilter{OrgID: o.ID, Limit: 10})
 	if err != nil || total != 30 || len(entries) != 10 || entries[0].Seq != 30 {
@@ -532,16 +534,19 @@ func testAuditTamper(t *testing.T, s Store) {
 		if err := s.Exec(ctx, fmt.Sprintf(tt.tamper, o.ID)); err != nil {
 			t.Fatalf("%s: tamper: %v", tt.name, err)
 		}
-		res, err := service.VerifyOrg(ctx, s, o.ID)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		if res.Intact || res.Break == nil {
-			t.Errorf("%s: tampering not detected: %+v", tt.name, res)
-			continue
-		}
-		if res.Break.Seq != tt.wantSeq {
-			t.Errorf("%s: first bad entry #%d (%s), want #%d", tt.name, res.Break.Seq, res.Break.Reason, tt.wantSeq)
+		// One segment, and several checked in parallel, must agree.
+		for _, segs := range []int{1, 2, 3, 4} {
+			res, err := service.VerifyOrgSegments(ctx, s, o.ID, segs)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if res.Intact || res.Break == nil {
+				t.Errorf("%s, %d segments: tampering not detected: %+v", tt.name, segs, res)
+				continue
+			}
+			if res.Break.Seq != tt.wantSeq {
+				t.Errorf("%s, %d segments: first bad entry #%d (%s), want #%d", tt.name, segs, res.Break.Seq, res.Break.Reason, tt.wantSeq)
+			}
 		}
 	}
 }
