@@ -225,3 +225,26 @@ func (f *SiteFilter) Normalize() error {
 	}
 	return nil
 }
+
+// LikePattern turns a search query into a case-insensitive substring pattern
+// for SQL LIKE with '\' as the escape character. Only ASCII letters are
+// folded, as SQLite's lower() folds only those: both stores lower-case the
+// searched column the same way, so "Über" finds "Über" on either.
+func LikePattern(q string) string {
+	var b strings.Builder
+	b.WriteByte('%')
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\\' || c == '%' || c == '_':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('%')
+	return b.String()
+}

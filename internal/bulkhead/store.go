@@ -58,7 +58,11 @@ type Reader interface {
 }
 
 // Tx is a write transaction. Every change made through it is committed
-// together with the audit entries appended in it, or not at all.
+// together with the audit entries appended in it, or not at all. Reads of a
+// single record through a Tx (Site, User, UserByEmail, APIToken)
+// lock that record until the transaction ends, so that read-modify-write
+// sequences in the service cannot lose a concurrent change (SQLite's single
+// writer gives this for free; PostgreSQL takes row locks).
 type Tx interface {
 	Reader
 

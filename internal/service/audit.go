@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"sync"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
@@ -99,6 +101,9 @@ func VerifyOrgSegments(ctx context.Context, r bulkhead.Reader, orgID string, n i
 	if err == nil {
 		err = segs[0].Finish(head.Seq, head.Hash)
 	}
+	if err == nil {
+		err = checkBeyondHead(ctx, r, orgID)
+	}
 	res := &VerifyResult{OrgID: orgID, Entries: segs[0].Count()}
 	var brk *bulkhead.AuditBreak
 	switch {
@@ -112,6 +117,43 @@ func VerifyOrgSegments(ctx context.Context, r bulkhead.Reader, orgID string, n i
 	}
 	return res, nil
 }
+
+// checkBeyondHead looks for entries past the recorded head. An entry and the
+// head move in one transaction, so an entry still past a head read after it
+// was seen was not written by the application.
+func checkBeyondHead(ctx context.Context, r bulkhead.Reader, orgID string) error {
+	h1, err := r.AuditHead(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	var seen []*bulkhead.AuditEntry
+	err = r.ScanAudit(ctx, orgID, h1.Seq+1, math.MaxInt64, func(e *bulkhead.AuditEntry) error {
+		c := *e
+		seen = append(seen, &c)
+		if len(seen) > 1000 {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && err != errStop {
+		return err
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	h2, err := r.AuditHead(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	for _, e := range seen {
+		if e.Seq > h2.Seq {
+			return &bulkhead.AuditBreak{OrgID: orgID, Seq: e.Seq, EntryID: e.ID, Reason: fmt.Sprintf("entry #%d lies past the recorded head #%d (added outside the application)", e.Seq, h2.Seq)}
+		}
+	}
+	return nil
+}
+
+var errStop = errors.New("stop")
 
 // Dashboard holds the counts on the home page.
 type Dashboard struct {

@@ -43,6 +43,8 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	wcache *stmtCache
+	rcache *stmtCache
 }
 
 var _ bulkhead.Store = (*DB)(nil)
@@ -91,7 +93,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
 	db.reader = r
-	db.queries = queries{q: r}
+	db.wcache, db.rcache = newStmtCache(w), newStmtCache(r)
+	db.queries = queries{q: poolQuerier{db.rcache}}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -102,6 +105,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.rcache != nil {
+		db.rcache.close()
+		db.wcache.close()
+	}
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
@@ -132,13 +139,15 @@ func (db *DB) Write(ctx context.Context, fn func(bulkhead.Tx) error) error {
 	if err != nil {
 		return mapErr(err)
 	}
-	if err := fn(&txn{queries{q: tx}}); err != nil {
+	if err := fn(&txn{queries{q: txQuerier{tx: tx, c: db.wcache}}}); err != nil {
 		tx.Rollback()
+		db.wcache.prepareWanted(ctx)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return mapErr(err)
 	}
+	db.wcache.prepareWanted(ctx)
 	return nil
 }
 

@@ -358,12 +358,6 @@ var siteOrder = map[bulkhead.SiteSort]string{
 	bulkhead.SiteSortUpdated:  "updated_at",
 }
 
-// likePattern escapes s for a LIKE ... ESCAPE '\' substring match.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
-}
-
 func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.Site, int, error) {
 	where := []string{"org_id = ?"}
 	args := []any{f.OrgID}
@@ -382,7 +376,7 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 		args = append(args, f.Country)
 	}
 	if f.Query != "" {
-		p := likePattern(f.Query)
+		p := bulkhead.LikePattern(f.Query)
 		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR lower(unlocode) LIKE ? ESCAPE '\' OR lower(address) LIKE ? ESCAPE '\' OR lower(notes) LIKE ? ESCAPE '\')`)
 		args = append(args, p, p, p, p)
 	}
@@ -500,7 +494,7 @@ func (q queries) AuditHead(ctx context.Context, orgID string) (bulkhead.AuditHea
 		return h, notFound(err, "Organisation")
 	}
 	if h.Seq == 0 {
-		h.Hash = bulkhead.GenesisHash
+		h.Hash = append([]byte(nil), bulkhead.GenesisHash...)
 	}
 	return h, nil
 }
@@ -536,7 +530,12 @@ func (q queries) InsertAudit(ctx context.Context, e *bulkhead.AuditEntry) error 
 		return mapErr(err)
 	}
 	res, err := q.q.ExecContext(ctx, `UPDATE organizations SET audit_seq = ?, audit_hash = ? WHERE id = ? AND audit_seq = ?`, e.Seq, e.Hash, e.OrgID, e.Seq-1)
-	if err := affectedOne(res, err, "Organisation"); err != nil {
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return mapErr(err)
+	} else if n == 0 {
 		return bulkhead.Errorf(bulkhead.ECONFLICT, "The audit trail moved on during the change; try again.")
 	}
 	return nil

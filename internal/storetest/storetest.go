@@ -306,6 +306,24 @@ func testSites(t *testing.T, s Store) {
 	_, err = s.Site(ctx, o2.ID, site.ID)
 	wantCode(t, err, bulkhead.ENOTFOUND)
 
+	// Search matches non-ASCII text as typed, and folds ASCII case.
+	uber := newSite(o1.ID, "Überseehafen Terminal", bulkhead.SiteTerminal, "DEHAM")
+	write(t, s, func(tx bulkhead.Tx) error { return tx.CreateSite(ctx, uber) })
+	for _, q := range []string{"Über", "SEEHAFEN", "über"} {
+		f := bulkhead.SiteFilter{OrgID: o1.ID, Query: q}
+		if err := f.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		got, n, err := s.Sites(ctx, f)
+		want := 1
+		if q == "über" { // ü and Ü differ: only ASCII letters fold
+			want = 0
+		}
+		if err != nil || n != want || len(got) != want {
+			t.Errorf("search %q: %d results (%v), want %d", q, n, err, want)
+		}
+	}
+
 	site.Name, site.Type = "Rotterdam Port Warehouse", bulkhead.SiteWarehouse
 	arch := micro.Add(time.Hour)
 	site.ArchivedAt, site.UpdatedAt = &arch, arch
@@ -523,6 +541,8 @@ func testAuditTamper(t *testing.T, s Store) {
 			UPDATE audit_entries SET seq = 6 WHERE org_id = '%[1]s' AND seq = 8;
 			UPDATE audit_entries SET seq = 8 WHERE org_id = '%[1]s' AND seq = -6`, 6},
 		{"rehash one entry", `UPDATE audit_entries SET prev_hash = hash WHERE org_id = '%s' AND seq = 9`, 9},
+		{"append past the head", `INSERT INTO audit_entries (org_id, seq, id, at, actor_id, actor_name, action, object_type, object_id, change, change_digest, prev_hash, hash)
+			SELECT org_id, 11, 'FORGED', at, actor_id, actor_name, action, object_type, object_id, change, change_digest, hash, hash FROM audit_entries WHERE org_id = '%s' AND seq = 10`, 11},
 		{"edit object", `UPDATE audit_entries SET object_id = 'S99' WHERE org_id = '%s' AND seq = 2`, 2},
 	}
 	for i, tt := range tests {

@@ -82,9 +82,16 @@ CREATE TABLE sites (
 	updated_at  TIMESTAMPTZ NOT NULL,
 	archived_at TIMESTAMPTZ
 );
-CREATE INDEX sites_org_name_idx ON sites (org_id, lower(name), id);
-CREATE INDEX sites_org_created_idx ON sites (org_id, created_at, id);
-CREATE INDEX sites_org_updated_idx ON sites (org_id, updated_at, id);
+-- Text is sorted and searched in the "C" collation (byte order, ASCII-only
+-- lower()) whatever the cluster's locale, as SQLite does; an index serves an
+-- ORDER BY only when its collation matches, so the indexes name it too. The
+-- partial indexes serve the default list (active sites by name) and, being
+-- small, index-only counts of active sites (the list's total, SiteCounts).
+CREATE INDEX sites_org_name_idx ON sites (org_id, lower(name COLLATE "C"), id COLLATE "C");
+CREATE INDEX sites_org_active_name_idx ON sites (org_id, lower(name COLLATE "C"), id COLLATE "C") WHERE archived_at IS NULL;
+CREATE INDEX sites_org_active_type_idx ON sites (org_id, type) WHERE archived_at IS NULL;
+CREATE INDEX sites_org_created_idx ON sites (org_id, created_at, id COLLATE "C");
+CREATE INDEX sites_org_updated_idx ON sites (org_id, updated_at, id COLLATE "C");
 
 CREATE TABLE audit_entries (
 	org_id        TEXT NOT NULL REFERENCES organizations (id),

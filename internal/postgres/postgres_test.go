@@ -1,0 +1,531 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/postgres"
+	"github.com/bulkhead-sms/bulkhead/internal/service"
+	"github.com/bulkhead-sms/bulkhead/internal/sqlite"
+	"github.com/bulkhead-sms/bulkhead/internal/storetest"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+var ctx = context.Background()
+
+// serverDSN returns the DSN of the test server from BULKHEAD_TEST_POSTGRES.
+// Without one the test is skipped, or fails when BULKHEAD_REQUIRE_POSTGRES=1
+// (CI must not pass by skipping PostgreSQL).
+func serverDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("BULKHEAD_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("BULKHEAD_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("BULKHEAD_REQUIRE_POSTGRES=1 but BULKHEAD_TEST_POSTGRES is empty: set it to the DSN of a PostgreSQL server " +
+				"whose user may CREATE DATABASE (scripts/pg.sh start DIR starts one and prints its DSN)")
+		}
+		t.Skip("BULKHEAD_TEST_POSTGRES is not set; skipping the PostgreSQL tests")
+	}
+	return dsn
+}
+
+// serverExec runs one statement on the test server's own database.
+func serverExec(ctx context.Context, dsn, sql string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+// withDatabase returns dsn pointing at database name instead.
+func withDatabase(dsn, name string) (string, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return "", err
+		}
+		u.Path, u.RawPath = "/"+name, ""
+		q := u.Query()
+		q.Del("dbname")
+		q.Del("database")
+		u.RawQuery = q.Encode()
+		return u.String(), nil
+	}
+	// Keyword/value form: a later keyword overrides an earlier one.
+	return dsn + " dbname=" + name, nil
+}
+
+// freshDatabase creates an empty database on the test server, dropped when
+// the test ends, and returns a DSN for it.
+func freshDatabase(t *testing.T) string {
+	t.Helper()
+	server := serverDSN(t)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "bh_" + hex.EncodeToString(b)
+	// The store must sort and search as SQLite does whatever the
+	// database's locale, so test databases get a locale whose order
+	// differs from byte order ('a' < 'B') and whose lower() folds
+	// non-ASCII letters: ICU's en-US, where the server has ICU (PostgreSQL
+	// 15 and later, built with ICU), else the server's default.
+	create := "CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+	var err error
+	for try := 0; try < 20; try++ {
+		err = serverExec(ctx, server, create)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) {
+			break
+		}
+		switch pe.Code {
+		case "55006":
+			// CREATE DATABASE fails while another session is connected
+			// to the template; tests run in parallel, so retry briefly.
+			time.Sleep(time.Duration(50*(try+1)) * time.Millisecond)
+			continue
+		case "42601", "42704", "22023", "0A000":
+			// No ICU (or no LOCALE_PROVIDER before PostgreSQL 15).
+			t.Logf("no ICU en-US database (%v); using the server's default locale", err)
+			create = "CREATE DATABASE " + name
+			continue
+		}
+		break
+	}
+	if err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := serverExec(ctx, server, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	dsn, err := withDatabase(server, name)
+	if err != nil {
+		t.Fatalf("test dsn: %v", err)
+	}
+	return dsn
+}
+
+// openDSN opens the store at dsn, closed when the test ends.
+func openDSN(t *testing.T, dsn string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// open returns a migrated store on a fresh, empty database.
+func open(t *testing.T) storetest.Store {
+	t.Helper()
+	return openDSN(t, freshDatabase(t))
+}
+
+func TestContract(t *testing.T) {
+	serverDSN(t) // skip or fail once, not in every subtest
+	storetest.Run(t, open)
+}
+
+func TestMigrationNamesMatchSQLite(t *testing.T) {
+	pg, lite := postgres.Migrations(), sqlite.Migrations()
+	if len(pg) == 0 {
+		t.Fatal("no migrations embedded")
+	}
+	if diff := cmp.Diff(lite, pg); diff != "" {
+		t.Errorf("migration names differ (-sqlite +postgres):\n%s", diff)
+	}
+}
+
+func wantApplied(t *testing.T, db *postgres.DB) {
+	t.Helper()
+	got, err := db.AppliedMigrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(postgres.Migrations(), got); diff != "" {
+		t.Errorf("applied migrations (-embedded +applied):\n%s", diff)
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	t.Parallel()
+	dsn := freshDatabase(t)
+	first := openDSN(t, dsn)
+	wantApplied(t, first)
+	first.Close()
+	second := openDSN(t, dsn)
+	wantApplied(t, second)
+}
+
+// TestOpenRace starts several instances on one fresh database at once: the
+// advisory lock makes one migrate while the others wait, then find nothing
+// to do.
+func TestOpenRace(t *testing.T) {
+	t.Parallel()
+	dsn := freshDatabase(t)
+	const n = 6
+	dbs := make([]*postgres.DB, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			dbs[i], errs[i] = postgres.Open(ctx, dsn)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Errorf("Open #%d: %v", i, errs[i])
+			continue
+		}
+		t.Cleanup(func() { dbs[i].Close() })
+	}
+	if t.Failed() {
+		return
+	}
+	wantApplied(t, dbs[0])
+}
+
+func mkOrg(t *testing.T, s bulkhead.Store, slug, name string) *bulkhead.Organization {
+	t.Helper()
+	o := &bulkhead.Organization{ID: bulkhead.NewID(), Slug: slug, Name: name, CreatedAt: bulkhead.Now()}
+	if err := s.Write(ctx, func(tx bulkhead.Tx) error { return tx.CreateOrganization(ctx, o) }); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func mkSite(orgID, name string) *bulkhead.Site {
+	now := bulkhead.Now()
+	return &bulkhead.Site{ID: bulkhead.NewID(), OrgID: orgID, Name: name, Type: bulkhead.SiteWarehouse, Country: "NL",
+		TimeZone: "Europe/Amsterdam", CreatedAt: now, UpdatedAt: now}
+}
+
+// appendAudit appends one sealed entry to the organisation's trail.
+func appendAudit(tx bulkhead.Tx, orgID, objectID string) error {
+	head, err := tx.LockAuditHead(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	e := &bulkhead.AuditEntry{OrgID: orgID, Seq: head.Seq + 1, ID: bulkhead.NewID(), At: bulkhead.Now(), ActorID: "system",
+		ActorName: "test", Action: "site.create", ObjectType: "site", ObjectID: objectID, Change: []byte(`{}`)}
+	e.Seal(head.Hash)
+	return tx.InsertAudit(ctx, e)
+}
+
+// TestConcurrentCreateAndAppend runs what every service change does (insert
+// a row referencing the organisation, then append to its trail) from several
+// connections at once. Locking the head FOR UPDATE would deadlock here, as
+// it conflicts with the KEY SHARE lock the inserts' foreign keys take.
+func TestConcurrentCreateAndAppend(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	o := mkOrg(t, db, "busy", "Busy")
+	const workers, each = 6, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := db.Write(ctx, func(tx bulkhead.Tx) error {
+					s := mkSite(o.ID, fmt.Sprintf("Site %d-%d", w, i))
+					if err := tx.CreateSite(ctx, s); err != nil {
+						return err
+					}
+					return appendAudit(tx, o.ID, s.ID)
+				})
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent create and append: %v", err)
+	}
+	res, err := service.VerifyOrg(ctx, db, o.ID)
+	if err != nil || !res.Intact || res.Entries != workers*each {
+		t.Fatalf("VerifyOrg = %+v, %v", res, err)
+	}
+}
+
+// TestTxReadLocksRecord checks that a record read in a transaction cannot
+// be changed by another until the first ends: with SQLite's single writer a
+// read-modify-write never loses a concurrent change, and neither may this
+// store.
+func TestTxReadLocksRecord(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	o := mkOrg(t, db, "lock", "Lock")
+	site := mkSite(o.ID, "Original")
+	now := bulkhead.Now()
+	user := &bulkhead.User{ID: bulkhead.NewID(), Email: "l@example.com", Name: "Original", PasswordHash: "old", Lang: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+	if err := db.Write(ctx, func(tx bulkhead.Tx) error {
+		if err := tx.CreateUser(ctx, user); err != nil {
+			return err
+		}
+		return tx.CreateSite(ctx, site)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name         string
+		first, later func(tx bulkhead.Tx) error
+		check        func() error
+	}{
+		{
+			"site",
+			func(tx bulkhead.Tx) error {
+				s, err := tx.Site(ctx, o.ID, site.ID)
+				if err != nil {
+					return err
+				}
+				s.Name = "Renamed"
+				return tx.UpdateSite(ctx, s)
+			},
+			func(tx bulkhead.Tx) error {
+				s, err := tx.Site(ctx, o.ID, site.ID)
+				if err != nil {
+					return err
+				}
+				s.Notes = "Noted"
+				return tx.UpdateSite(ctx, s)
+			},
+			func() error {
+				s, err := db.Site(ctx, o.ID, site.ID)
+				if err == nil && (s.Name != "Renamed" || s.Notes != "Noted") {
+					err = fmt.Errorf("site = %q / %q, want both changes", s.Name, s.Notes)
+				}
+				return err
+			},
+		},
+		{
+			"user",
+			func(tx bulkhead.Tx) error {
+				u, err := tx.User(ctx, user.ID)
+				if err != nil {
+					return err
+				}
+				u.PasswordHash = "new"
+				return tx.UpdateUser(ctx, u)
+			},
+			func(tx bulkhead.Tx) error {
+				u, err := tx.UserByEmail(ctx, user.Email)
+				if err != nil {
+					return err
+				}
+				u.Name = "Renamed"
+				return tx.UpdateUser(ctx, u)
+			},
+			func() error {
+				u, err := db.User(ctx, user.ID)
+				if err == nil && (u.PasswordHash != "new" || u.Name != "Renamed") {
+					err = fmt.Errorf("user = %q / %q, want both changes", u.PasswordHash, u.Name)
+				}
+				return err
+			},
+		},
+	}
+	for _, tt := range tests {
+		read := make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			done <- db.Write(ctx, func(tx bulkhead.Tx) error {
+				err := tt.first(tx)
+				close(read)
+				// Stay open while the later transaction reads.
+				time.Sleep(300 * time.Millisecond)
+				return err
+			})
+		}()
+		// The first transaction has read and written but not committed;
+		// the later one must wait for it rather than read the old row.
+		<-read
+		if err := db.Write(ctx, tt.later); err != nil {
+			t.Errorf("%s: later write: %v", tt.name, err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("%s: first write: %v", tt.name, err)
+		}
+		if err := tt.check(); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
+
+// TestSameAsSQLite lists the same sites from both stores with every sort,
+// direction and status and a set of searches, including names that differ
+// only in case, non-ASCII letters and LIKE wildcards, and wants the same
+// pages and totals.
+func TestSameAsSQLite(t *testing.T) {
+	t.Parallel()
+	pg := open(t)
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bulkhead.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lite.Close() })
+	stores := map[string]bulkhead.Store{"sqlite": lite, "postgres": pg}
+
+	base := time.Date(2026, 1, 2, 3, 4, 5, 678901000, time.UTC)
+	orgs := []*bulkhead.Organization{
+		{ID: bulkhead.NewID(), Slug: "o-b", Name: "beta", CreatedAt: base},
+		{ID: bulkhead.NewID(), Slug: "o-a", Name: "Beta", CreatedAt: base},
+		{ID: bulkhead.NewID(), Slug: "o-u", Name: "Über", CreatedAt: base},
+		{ID: bulkhead.NewID(), Slug: "o-z", Name: "zulu", CreatedAt: base},
+	}
+	orgID := orgs[0].ID
+	names := []string{"alpha", "Alpha", "ALPHA", "Ürümqi depot", "über yard", "Zeta", "zeta", "_under", "a%b", `b\c`,
+		"Éclair", "éclair", "Ωmega", "[x] bracket", " space first", "10 Downing", "9 Lives", "~tilde", "Straße", "STRASSE"}
+	types := []bulkhead.SiteType{bulkhead.SiteWarehouse, bulkhead.SiteDC, bulkhead.SiteYard, bulkhead.SitePlant}
+	codes := []string{"", "NLRTM", "DEHAM", "BEANR", "nlams"}
+	countries := []string{"NL", "DE", "BE", "FR"}
+	var sites []*bulkhead.Site
+	for i, n := range names {
+		at := base.Add(time.Duration(i%7) * time.Minute)
+		s := &bulkhead.Site{ID: bulkhead.NewID(), OrgID: orgID, Name: n, Type: types[i%len(types)], UNLOCODE: codes[i%len(codes)],
+			Address: fmt.Sprintf("Street %d, Ärea", i), Country: countries[i%len(countries)], TimeZone: "UTC", Notes: "note " + n,
+			CreatedAt: at, UpdatedAt: at.Add(time.Duration(i%3) * time.Second)}
+		if i%5 == 4 {
+			a := at.Add(time.Hour)
+			s.ArchivedAt = &a
+		}
+		sites = append(sites, s)
+	}
+	for name, s := range stores {
+		err := s.Write(ctx, func(tx bulkhead.Tx) error {
+			for _, o := range orgs {
+				if err := tx.CreateOrganization(ctx, o); err != nil {
+					return err
+				}
+			}
+			for _, x := range sites {
+				if err := tx.CreateSite(ctx, x); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+
+	type page struct {
+		IDs   []string
+		Total int
+	}
+	list := func(s bulkhead.Store, f bulkhead.SiteFilter) page {
+		t.Helper()
+		f.OrgID = orgID
+		if err := f.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		got, total, err := s.Sites(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := page{Total: total}
+		for _, x := range got {
+			p.IDs = append(p.IDs, x.Name+" "+x.ID)
+		}
+		return p
+	}
+	var filters []bulkhead.SiteFilter
+	for _, sort := range bulkhead.SiteSorts {
+		for _, desc := range []bool{false, true} {
+			for _, status := range []string{bulkhead.StatusActive, bulkhead.StatusArchived, bulkhead.StatusAll} {
+				filters = append(filters, bulkhead.SiteFilter{Sort: sort, Desc: desc, Status: status})
+			}
+			filters = append(filters, bulkhead.SiteFilter{Sort: sort, Desc: desc, Status: bulkhead.StatusAll, Limit: 4, Offset: 3})
+		}
+	}
+	for _, q := range []string{"a", "A", "alp", "ü", "Ü", "é", "É", "ω", "%", "_", `\`, "[x", "ss", "ß", "ärea", "nlams", "NLAMS", "zzz", "1"} {
+		filters = append(filters, bulkhead.SiteFilter{Query: q, Status: bulkhead.StatusAll})
+	}
+	filters = append(filters, bulkhead.SiteFilter{Type: bulkhead.SiteDC}, bulkhead.SiteFilter{Country: "de", Status: bulkhead.StatusAll})
+	for _, f := range filters {
+		want, got := list(lite, f), list(pg, f)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Sites(%+v) (-sqlite +postgres):\n%s", f, diff)
+		}
+	}
+
+	for _, check := range []struct {
+		name string
+		fn   func(bulkhead.Store) (any, error)
+	}{
+		{"SiteCounts", func(s bulkhead.Store) (any, error) { return s.SiteCounts(ctx, orgID) }},
+		{"Organizations", func(s bulkhead.Store) (any, error) {
+			os, err := s.Organizations(ctx)
+			var slugs []string
+			for _, o := range os {
+				slugs = append(slugs, o.Slug)
+			}
+			return slugs, err
+		}},
+	} {
+		want, err1 := check.fn(lite)
+		got, err2 := check.fn(pg)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v, %v", check.name, err1, err2)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-sqlite +postgres):\n%s", check.name, diff)
+		}
+	}
+}
+
+// TestTimesAreUTC checks that times come back in UTC (pgx scans them in
+// the local zone).
+func TestTimesAreUTC(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	o := mkOrg(t, db, "utc", "UTC")
+	s := mkSite(o.ID, "Site")
+	a := s.CreatedAt.Add(time.Hour)
+	s.ArchivedAt = &a
+	if err := db.Write(ctx, func(tx bulkhead.Tx) error { return tx.CreateSite(ctx, s) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Site(ctx, o.ID, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, at := range map[string]time.Time{"created": got.CreatedAt, "updated": got.UpdatedAt, "archived": *got.ArchivedAt} {
+		if at.Location() != time.UTC {
+			t.Errorf("%s at %v is in %v, want UTC", name, at, at.Location())
+		}
+	}
+	if !got.ArchivedAt.Equal(a) || !got.CreatedAt.Equal(s.CreatedAt) {
+		t.Errorf("times changed: %+v", got)
+	}
+}
