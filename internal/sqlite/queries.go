@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 )
@@ -375,22 +376,37 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 		where = append(where, "country = ?")
 		args = append(args, f.Country)
 	}
-	if f.Query != "" {
+	from := "sites"
+	var total int
+	if f.Query == "" {
+		// Totals come from the trigger-maintained counts.
+		cw := strings.Replace(strings.Join(where, " AND "), "archived_at IS NULL", "archived = 0", 1)
+		cw = strings.Replace(cw, "archived_at IS NOT NULL", "archived = 1", 1)
+		if err := q.q.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM site_counts WHERE `+cw, args...).Scan(&total); err != nil {
+			return nil, 0, mapErr(err)
+		}
+	} else {
+		if utf8.RuneCountInString(f.Query) >= 3 {
+			// Candidates come from the trigram index (the outer loop, so
+			// the planner does not walk a sort index probing each row);
+			// the LIKE predicate below decides exactly.
+			from = "(SELECT rowid AS match_rid FROM sites_search WHERE sites_search MATCH ?) AS m CROSS JOIN sites ON sites.rid = m.match_rid"
+			args = append([]any{`"` + strings.ReplaceAll(f.Query, `"`, `""`) + `"`}, args...)
+		}
 		p := bulkhead.LikePattern(f.Query)
 		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR lower(unlocode) LIKE ? ESCAPE '\' OR lower(address) LIKE ? ESCAPE '\' OR lower(notes) LIKE ? ESCAPE '\')`)
 		args = append(args, p, p, p, p)
+		if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+strings.Join(where, " AND "), args...).Scan(&total); err != nil {
+			return nil, 0, mapErr(err)
+		}
 	}
 	w := strings.Join(where, " AND ")
-	var total int
-	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM sites WHERE `+w, args...).Scan(&total); err != nil {
-		return nil, 0, mapErr(err)
-	}
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
 	}
 	order := siteOrder[f.Sort] + dir + ", id" + dir
-	rows, err := q.q.QueryContext(ctx, `SELECT `+siteCols+` FROM sites WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+siteCols+` FROM `+from+` WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
@@ -407,7 +423,7 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 }
 
 func (q queries) SiteCounts(ctx context.Context, orgID string) (map[bulkhead.SiteType]int, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT type, count(*) FROM sites WHERE org_id = ? AND archived_at IS NULL GROUP BY type`, orgID)
+	rows, err := q.q.QueryContext(ctx, `SELECT type, sum(n) FROM site_counts WHERE org_id = ? AND archived = 0 GROUP BY type HAVING sum(n) > 0`, orgID)
 	if err != nil {
 		return nil, mapErr(err)
 	}

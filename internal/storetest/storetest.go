@@ -332,6 +332,28 @@ func testSites(t *testing.T, s Store) {
 	if diff := cmp.Diff(site, got); diff != "" {
 		t.Errorf("after UpdateSite (-want +got):\n%s", diff)
 	}
+	// Totals follow changes of type, country and archived state.
+	counts, err := s.SiteCounts(ctx, o1.ID)
+	if diff := cmp.Diff(map[bulkhead.SiteType]int{bulkhead.SiteTerminal: 1}, counts); err != nil || diff != "" {
+		t.Errorf("SiteCounts after archiving (-want +got):\n%s %v", diff, err)
+	}
+	for _, tc := range []struct {
+		f    bulkhead.SiteFilter
+		want int
+	}{
+		{bulkhead.SiteFilter{Status: bulkhead.StatusArchived, Type: bulkhead.SiteWarehouse}, 1},
+		{bulkhead.SiteFilter{Status: bulkhead.StatusArchived, Type: bulkhead.SiteDC}, 0},
+		{bulkhead.SiteFilter{Status: bulkhead.StatusAll, Country: "NL"}, 1},
+		{bulkhead.SiteFilter{Status: bulkhead.StatusAll}, 2},
+		{bulkhead.SiteFilter{Status: bulkhead.StatusActive, Country: "DE"}, 1},
+	} {
+		f := tc.f
+		f.OrgID = o1.ID
+		f.Normalize()
+		if _, n, err := s.Sites(ctx, f); err != nil || n != tc.want {
+			t.Errorf("total for %+v = %d (%v), want %d", tc.f, n, err, tc.want)
+		}
+	}
 	// Another organisation cannot update it.
 	other := *site
 	other.OrgID = o2.ID

@@ -68,8 +68,11 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_key_idx ON login_failures (key, at);
 
+-- rid is a SQLite-only surrogate: a stable rowid for the search index
+-- (VACUUM may renumber implicit rowids, never an INTEGER PRIMARY KEY).
 CREATE TABLE sites (
-	id          TEXT PRIMARY KEY,
+	rid         INTEGER PRIMARY KEY,
+	id          TEXT NOT NULL UNIQUE,
 	org_id      TEXT NOT NULL REFERENCES organizations (id),
 	name        TEXT NOT NULL,
 	type        TEXT NOT NULL CHECK (type IN ('warehouse', 'distribution_centre', 'port_facility', 'terminal', 'cross_dock', 'plant', 'office', 'yard')),
@@ -82,9 +85,63 @@ CREATE TABLE sites (
 	updated_at  INTEGER NOT NULL,
 	archived_at INTEGER
 );
-CREATE INDEX sites_org_name_idx ON sites (org_id, lower(name), id);
-CREATE INDEX sites_org_created_idx ON sites (org_id, created_at, id);
-CREATE INDEX sites_org_updated_idx ON sites (org_id, updated_at, id);
+-- The default sort is by name: its index also holds archived_at, type and
+-- country, so walking it in name order while filtering on them needs no
+-- table lookups, whatever the status. The list's default view is active
+-- sites: a partial index per other sort key serves any page either way.
+CREATE INDEX sites_org_name_idx ON sites (org_id, lower(name), id, archived_at, type, country);
+CREATE INDEX sites_active_type_idx ON sites (org_id, type, id) WHERE archived_at IS NULL;
+CREATE INDEX sites_active_country_idx ON sites (org_id, country, id) WHERE archived_at IS NULL;
+CREATE INDEX sites_active_unlocode_idx ON sites (org_id, unlocode, id) WHERE archived_at IS NULL;
+CREATE INDEX sites_active_created_idx ON sites (org_id, created_at, id) WHERE archived_at IS NULL;
+CREATE INDEX sites_active_updated_idx ON sites (org_id, updated_at, id) WHERE archived_at IS NULL;
+CREATE INDEX sites_archived_idx ON sites (org_id, archived_at) WHERE archived_at IS NOT NULL;
+
+-- site_counts is derived data kept exact by triggers, so that list totals
+-- and dashboard counts do not count rows: (organisation, type, country,
+-- archived) → number of sites.
+CREATE TABLE site_counts (
+	org_id   TEXT NOT NULL,
+	type     TEXT NOT NULL,
+	country  TEXT NOT NULL,
+	archived INTEGER NOT NULL,
+	n        INTEGER NOT NULL,
+	PRIMARY KEY (org_id, type, country, archived)
+) WITHOUT ROWID;
+CREATE TRIGGER sites_count_insert AFTER INSERT ON sites BEGIN
+	INSERT INTO site_counts (org_id, type, country, archived, n) VALUES (NEW.org_id, NEW.type, NEW.country, NEW.archived_at IS NOT NULL, 1)
+		ON CONFLICT (org_id, type, country, archived) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER sites_count_delete AFTER DELETE ON sites BEGIN
+	UPDATE site_counts SET n = n - 1
+		WHERE org_id = OLD.org_id AND type = OLD.type AND country = OLD.country AND archived = (OLD.archived_at IS NOT NULL);
+END;
+CREATE TRIGGER sites_count_update AFTER UPDATE OF org_id, type, country, archived_at ON sites
+	WHEN OLD.org_id IS NOT NEW.org_id OR OLD.type IS NOT NEW.type OR OLD.country IS NOT NEW.country
+		OR (OLD.archived_at IS NULL) IS NOT (NEW.archived_at IS NULL)
+BEGIN
+	UPDATE site_counts SET n = n - 1
+		WHERE org_id = OLD.org_id AND type = OLD.type AND country = OLD.country AND archived = (OLD.archived_at IS NOT NULL);
+	INSERT INTO site_counts (org_id, type, country, archived, n) VALUES (NEW.org_id, NEW.type, NEW.country, NEW.archived_at IS NOT NULL, 1)
+		ON CONFLICT (org_id, type, country, archived) DO UPDATE SET n = n + 1;
+END;
+
+-- Trigram full-text index over the searched columns: it narrows a
+-- substring search to candidate rows, which the LIKE predicate then checks
+-- exactly (so results are the same as PostgreSQL's).
+CREATE VIRTUAL TABLE sites_search USING fts5 (name, unlocode, address, notes, content = 'sites', content_rowid = 'rid', tokenize = 'trigram');
+CREATE TRIGGER sites_search_insert AFTER INSERT ON sites BEGIN
+	INSERT INTO sites_search (rowid, name, unlocode, address, notes) VALUES (NEW.rid, NEW.name, NEW.unlocode, NEW.address, NEW.notes);
+END;
+CREATE TRIGGER sites_search_delete AFTER DELETE ON sites BEGIN
+	INSERT INTO sites_search (sites_search, rowid, name, unlocode, address, notes) VALUES ('delete', OLD.rid, OLD.name, OLD.unlocode, OLD.address, OLD.notes);
+END;
+CREATE TRIGGER sites_search_update AFTER UPDATE OF name, unlocode, address, notes ON sites
+	WHEN OLD.name IS NOT NEW.name OR OLD.unlocode IS NOT NEW.unlocode OR OLD.address IS NOT NEW.address OR OLD.notes IS NOT NEW.notes
+BEGIN
+	INSERT INTO sites_search (sites_search, rowid, name, unlocode, address, notes) VALUES ('delete', OLD.rid, OLD.name, OLD.unlocode, OLD.address, OLD.notes);
+	INSERT INTO sites_search (rowid, name, unlocode, address, notes) VALUES (NEW.rid, NEW.name, NEW.unlocode, NEW.address, NEW.notes);
+END;
 
 CREATE TABLE audit_entries (
 	org_id        TEXT NOT NULL REFERENCES organizations (id),
