@@ -45,6 +45,9 @@ type DB struct {
 	reader *sql.DB
 	wcache *stmtCache
 	rcache *stmtCache
+
+	stopIndex context.CancelFunc // stops the search indexer
+	indexDone chan struct{}
 }
 
 var _ bulkhead.Store = (*DB)(nil)
@@ -99,12 +102,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	ictx, cancel := context.WithCancel(context.Background())
+	db.stopIndex, db.indexDone = cancel, make(chan struct{})
+	go db.indexLoop(ictx)
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.stopIndex != nil {
+		db.stopIndex()
+		<-db.indexDone
+	}
 	if db.rcache != nil {
 		db.rcache.close()
 		db.wcache.close()
@@ -257,4 +267,10 @@ func fromNullMicros(n sql.NullInt64) *time.Time {
 	}
 	t := fromMicros(n.Int64)
 	return &t
+}
+
+// QueryRow runs a one-row query on the writer and scans it into dest; tests
+// use it to look at store internals.
+func (db *DB) QueryRow(ctx context.Context, query string, dest ...any) error {
+	return db.writer.QueryRowContext(ctx, query).Scan(dest...)
 }

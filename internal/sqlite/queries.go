@@ -355,7 +355,7 @@ var siteOrder = map[bulkhead.SiteSort]string{
 	bulkhead.SiteSortType:     "type",
 	bulkhead.SiteSortCountry:  "country",
 	bulkhead.SiteSortUNLOCODE: "unlocode",
-	bulkhead.SiteSortCreated:  "created_at",
+	bulkhead.SiteSortCreated:  "id", // IDs sort in creation order
 	bulkhead.SiteSortUpdated:  "updated_at",
 }
 
@@ -390,7 +390,7 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 			// Candidates come from the trigram index (the outer loop, so
 			// the planner does not walk a sort index probing each row);
 			// the LIKE predicate below decides exactly.
-			from = "(SELECT rowid AS match_rid FROM sites_search WHERE sites_search MATCH ?) AS m CROSS JOIN sites ON sites.rid = m.match_rid"
+			from = "(SELECT rowid AS match_rid FROM sites_search WHERE sites_search MATCH ? UNION SELECT rid FROM sites_search_queue) AS m CROSS JOIN sites ON sites.rid = m.match_rid"
 			args = append([]any{`"` + strings.ReplaceAll(f.Query, `"`, `""`) + `"`}, args...)
 		}
 		p := bulkhead.LikePattern(f.Query)

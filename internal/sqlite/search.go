@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// searchBatch is how many queued sites one indexing transaction handles.
+const searchBatch = 2000
+
+// searchEvery is how often the indexer looks at the queue.
+const searchEvery = 200 * time.Millisecond
+
+// IndexSearch moves up to one batch of queued sites into the search index,
+// in one transaction on the writer, and reports how many it handled.
+// Searches are correct before this runs (queued sites are candidates too);
+// it only keeps them fast.
+func (db *DB) IndexSearch(ctx context.Context) (int, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	defer tx.Rollback()
+	steps := []string{
+		`CREATE TEMP TABLE IF NOT EXISTS search_batch (rid INTEGER PRIMARY KEY)`,
+		`DELETE FROM temp.search_batch`,
+		`INSERT INTO temp.search_batch (rid) SELECT rid FROM sites_search_queue ORDER BY rid LIMIT ` + strconv.Itoa(searchBatch),
+		`DELETE FROM sites_search WHERE rowid IN (SELECT rid FROM temp.search_batch)`,
+		`INSERT INTO sites_search (rowid, name, unlocode, address, notes)
+			SELECT s.rid, s.name, s.unlocode, s.address, s.notes FROM temp.search_batch b JOIN sites s ON s.rid = b.rid`,
+		`DELETE FROM sites_search_queue WHERE rid IN (SELECT rid FROM temp.search_batch)`,
+	}
+	var n int64
+	for i, q := range steps {
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		if i == 2 {
+			if n, _ = res.RowsAffected(); n == 0 {
+				return 0, nil
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, mapErr(err)
+	}
+	return int(n), nil
+}
+
+// indexLoop runs IndexSearch until the store closes.
+func (db *DB) indexLoop(ctx context.Context) {
+	defer close(db.indexDone)
+	t := time.NewTicker(searchEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			n, err := db.IndexSearch(ctx)
+			if err != nil || n < searchBatch {
+				break // an error (e.g. busy) is retried on the next tick
+			}
+		}
+	}
+}
