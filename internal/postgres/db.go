@@ -113,6 +113,26 @@ func (db *DB) Write(ctx context.Context, fn func(bulkhead.Tx) error) error {
 	return nil
 }
 
+// Sites returns one page of an organisation's sites and the total that
+// match the normalised filter, both read in one REPEATABLE READ snapshot so
+// that they agree; knowing the total, a page in the second half is read from
+// the end (see queries.sites).
+func (db *DB) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.Site, int, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, 0, mapErr(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	list, total, err := queries{q: tx}.sites(ctx, f, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	return list, total, nil
+}
+
 // migrate applies pending migrations on a dedicated connection holding a
 // session advisory lock, each migration in its own transaction. The
 // connection is closed at the end, which also drops the lock if unlocking

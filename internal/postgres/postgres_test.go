@@ -29,7 +29,7 @@ var ctx = context.Background()
 // serverDSN returns the DSN of the test server from BULKHEAD_TEST_POSTGRES.
 // Without one the test is skipped, or fails when BULKHEAD_REQUIRE_POSTGRES=1
 // (CI must not pass by skipping PostgreSQL).
-func serverDSN(t *testing.T) string {
+func serverDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("BULKHEAD_TEST_POSTGRES")
 	if dsn == "" {
@@ -73,7 +73,7 @@ func withDatabase(dsn, name string) (string, error) {
 
 // freshDatabase creates an empty database on the test server, dropped when
 // the test ends, and returns a DSN for it.
-func freshDatabase(t *testing.T) string {
+func freshDatabase(t testing.TB) string {
 	t.Helper()
 	server := serverDSN(t)
 	b := make([]byte, 8)
@@ -124,7 +124,7 @@ func freshDatabase(t *testing.T) string {
 }
 
 // openDSN opens the store at dsn, closed when the test ends.
-func openDSN(t *testing.T, dsn string) *postgres.DB {
+func openDSN(t testing.TB, dsn string) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(ctx, dsn)
 	if err != nil {
@@ -210,7 +210,7 @@ func TestOpenRace(t *testing.T) {
 	wantApplied(t, dbs[0])
 }
 
-func mkOrg(t *testing.T, s bulkhead.Store, slug, name string) *bulkhead.Organization {
+func mkOrg(t testing.TB, s bulkhead.Store, slug, name string) *bulkhead.Organization {
 	t.Helper()
 	o := &bulkhead.Organization{ID: bulkhead.NewID(), Slug: slug, Name: name, CreatedAt: bulkhead.Now()}
 	if err := s.Write(ctx, func(tx bulkhead.Tx) error { return tx.CreateOrganization(ctx, o) }); err != nil {
@@ -527,5 +527,315 @@ func TestTimesAreUTC(t *testing.T) {
 	}
 	if !got.ArchivedAt.Equal(a) || !got.CreatedAt.Equal(s.CreatedAt) {
 		t.Errorf("times changed: %+v", got)
+	}
+}
+
+// TestSiteCountsExact checks that site_counts, which the triggers on sites
+// maintain and Sites and SiteCounts read their totals from, stays equal to
+// counting the sites, through creates, updates of type and country,
+// archiving and restoring, a rolled-back write and deletes, in two
+// organisations.
+func TestSiteCountsExact(t *testing.T) {
+	t.Parallel()
+	dsn := freshDatabase(t)
+	db := openDSN(t, dsn)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	o1, o2 := mkOrg(t, db, "one", "One"), mkOrg(t, db, "two", "Two")
+	types := []bulkhead.SiteType{bulkhead.SiteWarehouse, bulkhead.SiteDC, bulkhead.SiteYard}
+	countries := []string{"NL", "DE", "BE"}
+	write := func(fn func(tx bulkhead.Tx) error) {
+		t.Helper()
+		if err := db.Write(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// change applies fn to each site of ids and saves it.
+	change := func(orgID string, ids []string, fn func(*bulkhead.Site)) {
+		t.Helper()
+		write(func(tx bulkhead.Tx) error {
+			for _, id := range ids {
+				s, err := tx.Site(ctx, orgID, id)
+				if err != nil {
+					return err
+				}
+				fn(s)
+				s.UpdatedAt = bulkhead.Now()
+				if err := tx.UpdateSite(ctx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	check := func(step string) {
+		t.Helper()
+		// The whole table against a count of the sites.
+		rows, err := conn.Query(ctx, `
+			SELECT org_id, type, country, archived, n FROM site_counts WHERE n <> 0
+			EXCEPT ALL SELECT org_id, type, country, archived_at IS NOT NULL, count(*) FROM sites GROUP BY 1, 2, 3, 4
+			UNION ALL (
+			SELECT org_id, type, country, archived_at IS NOT NULL, count(*) FROM sites GROUP BY 1, 2, 3, 4
+			EXCEPT ALL SELECT org_id, type, country, archived, n FROM site_counts WHERE n <> 0)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff, err := pgx.CollectRows(rows, pgx.RowToMap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diff) > 0 {
+			t.Errorf("%s: site_counts differs from counting sites: %v", step, diff)
+		}
+		var negative int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM site_counts WHERE n < 0`).Scan(&negative); err != nil || negative > 0 {
+			t.Errorf("%s: %d negative counts (%v)", step, negative, err)
+		}
+		// Every total that Sites reads from it.
+		for _, o := range []*bulkhead.Organization{o1, o2} {
+			for _, status := range []string{bulkhead.StatusActive, bulkhead.StatusArchived, bulkhead.StatusAll} {
+				for _, typ := range append([]bulkhead.SiteType{""}, types...) {
+					for _, country := range append([]string{""}, countries...) {
+						f := bulkhead.SiteFilter{OrgID: o.ID, Status: status, Type: typ, Country: country, Limit: 1}
+						if err := f.Normalize(); err != nil {
+							t.Fatal(err)
+						}
+						_, got, err := db.Sites(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var want int
+						err = conn.QueryRow(ctx, `SELECT count(*) FROM sites WHERE org_id = $1
+							AND ($2 = 'all' OR ($2 = 'archived') = (archived_at IS NOT NULL))
+							AND ($3 = '' OR type = $3) AND ($4 = '' OR country = $4)`, o.ID, status, string(typ), country).Scan(&want)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got != want {
+							t.Errorf("%s: Sites(%s, %s, type %q, country %q) total = %d, count(*) = %d", step, o.Slug, status, typ, country, got, want)
+						}
+					}
+				}
+			}
+			counts, err := db.SiteCounts(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := conn.Query(ctx, `SELECT type, count(*) FROM sites WHERE org_id = $1 AND archived_at IS NULL GROUP BY type`, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[bulkhead.SiteType]int{}
+			for rows.Next() {
+				var typ string
+				var n int
+				if err := rows.Scan(&typ, &n); err != nil {
+					t.Fatal(err)
+				}
+				want[bulkhead.SiteType(typ)] = n
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, counts); diff != "" {
+				t.Errorf("%s: SiteCounts(%s) (-count(*) +got):\n%s", step, o.Slug, diff)
+			}
+		}
+	}
+
+	// Create 30 sites in one and 12 in two, over several transactions.
+	ids := map[string][]string{}
+	for i := range 42 {
+		o := o1
+		if i%7 >= 5 {
+			o = o2
+		}
+		s := mkSite(o.ID, fmt.Sprintf("Site %d", i))
+		s.Type, s.Country = types[i%3], countries[i/3%3]
+		if i%10 == 9 {
+			a := s.CreatedAt
+			s.ArchivedAt = &a // created archived
+		}
+		write(func(tx bulkhead.Tx) error { return tx.CreateSite(ctx, s) })
+		ids[o.ID] = append(ids[o.ID], s.ID)
+	}
+	check("after creates")
+
+	change(o1.ID, ids[o1.ID][:6], func(s *bulkhead.Site) { s.Type = bulkhead.SitePlant })
+	check("after changing the type")
+	change(o1.ID, ids[o1.ID][4:10], func(s *bulkhead.Site) { s.Country = "FR" })
+	check("after changing the country")
+	change(o2.ID, ids[o2.ID][:4], func(s *bulkhead.Site) { s.Type, s.Country = bulkhead.SiteOffice, "ES" })
+	check("after changing both")
+	change(o1.ID, ids[o1.ID][:3], func(s *bulkhead.Site) { s.Name, s.Notes = s.Name+" renamed", "noted" })
+	check("after changing neither")
+
+	archived := bulkhead.Now()
+	change(o1.ID, ids[o1.ID][8:20], func(s *bulkhead.Site) { s.ArchivedAt = &archived })
+	change(o2.ID, ids[o2.ID][2:8], func(s *bulkhead.Site) { s.ArchivedAt = &archived })
+	check("after archiving")
+	later := archived.Add(time.Second)
+	change(o1.ID, ids[o1.ID][10:14], func(s *bulkhead.Site) { s.ArchivedAt = &later }) // archived again: no move
+	check("after re-archiving")
+	change(o1.ID, ids[o1.ID][12:18], func(s *bulkhead.Site) { s.ArchivedAt, s.Type = nil, bulkhead.SiteYard })
+	change(o2.ID, ids[o2.ID][2:4], func(s *bulkhead.Site) { s.ArchivedAt = nil })
+	check("after restoring")
+
+	// A rolled-back write leaves the counts as they were.
+	boom := errors.New("boom")
+	err = db.Write(ctx, func(tx bulkhead.Tx) error {
+		if err := tx.CreateSite(ctx, mkSite(o1.ID, "Doomed")); err != nil {
+			return err
+		}
+		s, err := tx.Site(ctx, o2.ID, ids[o2.ID][0])
+		if err != nil {
+			return err
+		}
+		s.Type, s.ArchivedAt = bulkhead.SiteTerminal, &archived
+		if err := tx.UpdateSite(ctx, s); err != nil {
+			return err
+		}
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("rolled-back write = %v", err)
+	}
+	check("after a rollback")
+
+	if err := db.Exec(ctx, fmt.Sprintf(`DELETE FROM sites WHERE id IN ('%s', '%s', '%s') OR (org_id = '%s' AND archived_at IS NOT NULL)`,
+		ids[o1.ID][0], ids[o1.ID][9], ids[o1.ID][15], o2.ID)); err != nil {
+		t.Fatal(err)
+	}
+	check("after deleting some")
+	if err := db.Exec(ctx, fmt.Sprintf(`DELETE FROM sites WHERE org_id = '%s'`, o2.ID)); err != nil {
+		t.Fatal(err)
+	}
+	check("after deleting all of an organisation's")
+}
+
+// TestSiteCountsConcurrentMoves moves two sites between the same two types
+// in opposite directions from two connections at once, many times: the
+// update trigger takes the two count rows in a fixed order, so that neither
+// transaction waits for the other in a cycle (taking the old key's row
+// first, this fails with a deadlock within a few hundred moves), and the
+// counts stay exact.
+func TestSiteCountsConcurrentMoves(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	o := mkOrg(t, db, "moves", "Moves")
+	a, b := mkSite(o.ID, "A"), mkSite(o.ID, "B")
+	b.Type = bulkhead.SiteDC
+	if err := db.Write(ctx, func(tx bulkhead.Tx) error {
+		if err := tx.CreateSite(ctx, a); err != nil {
+			return err
+		}
+		return tx.CreateSite(ctx, b)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, id := range []string{a.ID, b.ID} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 300 {
+				err := db.Write(ctx, func(tx bulkhead.Tx) error {
+					s, err := tx.Site(ctx, o.ID, id)
+					if err != nil {
+						return err
+					}
+					s.Type = map[bulkhead.SiteType]bulkhead.SiteType{bulkhead.SiteWarehouse: bulkhead.SiteDC, bulkhead.SiteDC: bulkhead.SiteWarehouse}[s.Type]
+					if err := tx.UpdateSite(ctx, s); err != nil {
+						return err
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent moves: %v", err)
+	}
+	counts, err := db.SiteCounts(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[bulkhead.SiteType]int{bulkhead.SiteWarehouse: 1, bulkhead.SiteDC: 1}; !cmp.Equal(want, counts) {
+		t.Errorf("SiteCounts = %v, want %v", counts, want)
+	}
+}
+
+// TestSitesPagesFromEitherEnd lists every page of a set of sites with each
+// sort, direction and a search, through DB.Sites (which reads a page past
+// the middle from the end) and through a transaction (which reads every
+// page from the start), and wants the same pages, which together are the
+// whole list once.
+func TestSitesPagesFromEitherEnd(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	o := mkOrg(t, db, "pages", "Pages")
+	if err := db.Write(ctx, func(tx bulkhead.Tx) error {
+		for i := range 23 {
+			s := mkSite(o.ID, fmt.Sprintf("Site %d", i%9)) // names repeat: id breaks ties
+			s.Type = bulkhead.SiteTypes[i%4]
+			s.UNLOCODE = []string{"", "NLRTM", "NLAMS"}[i%3]
+			s.Address = fmt.Sprintf("Quay %d", i%5)
+			s.CreatedAt = s.CreatedAt.Add(time.Duration(i%6) * time.Second)
+			if err := tx.CreateSite(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range bulkhead.SiteSorts {
+		for _, desc := range []bool{false, true} {
+			for _, q := range []string{"", "quay", "nlrtm"} {
+				f := bulkhead.SiteFilter{OrgID: o.ID, Sort: sort, Desc: desc, Query: q, Limit: 100}
+				if err := f.Normalize(); err != nil {
+					t.Fatal(err)
+				}
+				all, total, err := db.Sites(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(all) != total || total == 0 {
+					t.Fatalf("%+v: %d sites, total %d", f, len(all), total)
+				}
+				for _, limit := range []int{1, 4, 7} {
+					for offset := 0; offset <= total+1; offset++ {
+						f.Limit, f.Offset = limit, offset
+						want := all[min(offset, total):min(offset+limit, total)]
+						got, n, err := db.Sites(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var inTx []*bulkhead.Site
+						var nTx int
+						if err := db.Write(ctx, func(tx bulkhead.Tx) (err error) {
+							inTx, nTx, err = tx.Sites(ctx, f)
+							return err
+						}); err != nil {
+							t.Fatal(err)
+						}
+						if n != total || nTx != total || !cmp.Equal(want, got) || !cmp.Equal(want, inTx) {
+							t.Errorf("%s desc=%v q=%q limit %d offset %d: totals %d, %d (want %d); pages equal: %v, %v",
+								sort, desc, q, limit, offset, n, nTx, total, cmp.Equal(want, got), cmp.Equal(want, inTx))
+						}
+					}
+				}
+			}
+		}
 	}
 }

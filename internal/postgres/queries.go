@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -349,10 +350,14 @@ func (q queries) ClearLoginFailures(ctx context.Context, key string) error {
 
 const siteCols = `id, org_id, name, type, unlocode, address, country, time_zone, notes, created_at, updated_at, archived_at`
 
-func scanSite(row pgx.Row) (*bulkhead.Site, error) {
+func scanSite(row pgx.Row) (*bulkhead.Site, error) { return scanSiteAnd(row) }
+
+// scanSiteAnd scans siteCols and then more columns into more.
+func scanSiteAnd(row pgx.Row, more ...any) (*bulkhead.Site, error) {
 	var s bulkhead.Site
 	var typ string
-	if err := row.Scan(&s.ID, &s.OrgID, &s.Name, &typ, &s.UNLOCODE, &s.Address, &s.Country, &s.TimeZone, &s.Notes, &s.CreatedAt, &s.UpdatedAt, &s.ArchivedAt); err != nil {
+	dst := append([]any{&s.ID, &s.OrgID, &s.Name, &typ, &s.UNLOCODE, &s.Address, &s.Country, &s.TimeZone, &s.Notes, &s.CreatedAt, &s.UpdatedAt, &s.ArchivedAt}, more...)
+	if err := row.Scan(dst...); err != nil {
 		return nil, err
 	}
 	s.Type = bulkhead.SiteType(typ)
@@ -372,21 +377,86 @@ func (q queries) Site(ctx context.Context, orgID, id string) (*bulkhead.Site, er
 
 // siteOrder holds the sort expressions. Text sorts in the "C" collation, and
 // lower() is applied to the "C"-collated column so that it folds ASCII only:
-// both as SQLite does, whatever the cluster's locale. The name expression
-// is the one indexed by sites_org_name_idx and sites_org_active_name_idx.
+// both as SQLite does, whatever the cluster's locale. Each expression, with
+// the tie-breaker id COLLATE "C", is exactly the key of an index of
+// migration 0001 (sites_active_*_idx for active sites), so that the ids of
+// a page come from an index-only scan in either direction.
 var siteOrder = map[bulkhead.SiteSort]string{
 	bulkhead.SiteSortName:     `lower(name COLLATE "C")`,
 	bulkhead.SiteSortType:     `type COLLATE "C"`,
 	bulkhead.SiteSortCountry:  `country COLLATE "C"`,
 	bulkhead.SiteSortUNLOCODE: `unlocode COLLATE "C"`,
-	bulkhead.SiteSortCreated:  `created_at`,
+	bulkhead.SiteSortCreated:  `id COLLATE "C"`, // IDs sort in creation order, as in SQLite
 	bulkhead.SiteSortUpdated:  `updated_at`,
 }
 
+// siteSearchCols are the columns a site search matches. The predicate on
+// each, lower(col COLLATE "C") LIKE pattern, is the expression of its
+// trigram index (sites_*_trgm_idx).
+var siteSearchCols = []string{"name", "unlocode", "address", "notes"}
+
 // Sites returns one page of an organisation's sites and the total that
-// match the normalised filter.
+// match the normalised filter. Inside a transaction a page is always read
+// from its start; DB.Sites reads in one snapshot, which lets it read a page
+// in the second half from the end.
 func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.Site, int, error) {
+	return q.sites(ctx, f, false)
+}
+
+// sites runs the statements of siteQuery. Without a search it reads the
+// total and then the page; with fromEnd, which needs both in one snapshot, a
+// page past the middle is read in the opposite order and reversed, so that
+// no more than half of the matching sites are skipped. A search reads the
+// page and the total together, and counts apart only when the page is empty.
+func (q queries) sites(ctx context.Context, f bulkhead.SiteFilter, fromEnd bool) ([]*bulkhead.Site, int, error) {
+	sq := newSiteQuery(f)
+	var total int
+	count := func() error {
+		return mapErr(q.q.QueryRow(ctx, sq.count, sq.args...).Scan(&total))
+	}
+	var list []*bulkhead.Site
+	if f.Query != "" {
+		sql, args := sq.search()
+		rows, err := q.q.Query(ctx, sql, args...)
+		list, err = collect(rows, err, func(row pgx.Row) (*bulkhead.Site, error) { return scanSiteAnd(row, &total) })
+		if err == nil && len(list) == 0 {
+			err = count()
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	} else {
+		if err := count(); err != nil {
+			return nil, 0, err
+		}
+		sql, args, reversed := sq.page(total, fromEnd)
+		if sql != "" {
+			rows, err := q.q.Query(ctx, sql, args...)
+			if list, err = collect(rows, err, scanSite); err != nil {
+				return nil, 0, err
+			}
+		}
+		if reversed {
+			slices.Reverse(list)
+		}
+	}
+	if list == nil {
+		list = make([]*bulkhead.Site, 0)
+	}
+	return list, total, nil
+}
+
+// siteQuery builds the statements of Sites for a normalised filter.
+type siteQuery struct {
+	f     bulkhead.SiteFilter
+	where string // the filter over sites
+	args  []any  // the arguments of where and count
+	count string // the total that match
+}
+
+func newSiteQuery(f bulkhead.SiteFilter) siteQuery {
 	where := []string{"org_id = $1"}
+	counts := []string{"org_id = $1"} // the same filter over site_counts
 	args := []any{f.OrgID}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -395,48 +465,111 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 	switch f.Status {
 	case bulkhead.StatusActive:
 		where = append(where, "archived_at IS NULL")
+		counts = append(counts, "NOT archived")
 	case bulkhead.StatusArchived:
 		where = append(where, "archived_at IS NOT NULL")
+		counts = append(counts, "archived")
 	}
+	// Equality is the same in every (deterministic) collation; "C" is the
+	// one the indexes hold type and country in.
 	if f.Type != "" {
-		where = append(where, "type = "+arg(string(f.Type)))
+		p := arg(string(f.Type))
+		where = append(where, `type COLLATE "C" = `+p)
+		counts = append(counts, "type = "+p)
 	}
 	if f.Country != "" {
-		where = append(where, "country = "+arg(f.Country))
+		p := arg(f.Country)
+		where = append(where, `country COLLATE "C" = `+p)
+		counts = append(counts, "country = "+p)
 	}
-	if f.Query != "" {
+	sq := siteQuery{f: f}
+	if f.Query == "" {
+		// site_counts is kept exact by triggers on sites.
+		sq.count = `SELECT COALESCE(sum(n), 0)::bigint FROM site_counts WHERE ` + strings.Join(counts, " AND ")
+	} else {
 		p := arg(bulkhead.LikePattern(f.Query))
 		var or []string
-		for _, col := range []string{"name", "unlocode", "address", "notes"} {
+		for _, col := range siteSearchCols {
 			or = append(or, `lower(`+col+` COLLATE "C") LIKE `+p+` ESCAPE '\'`)
 		}
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
-	w := strings.Join(where, " AND ")
-	var total int
-	if err := q.q.QueryRow(ctx, `SELECT count(*) FROM sites WHERE `+w, args...).Scan(&total); err != nil {
-		return nil, 0, mapErr(err)
+	sq.where = strings.Join(where, " AND ")
+	if f.Query != "" {
+		// The trigram indexes find the candidates.
+		sq.count = `SELECT count(*) FROM sites WHERE ` + sq.where
 	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
-	}
-	order := siteOrder[f.Sort] + dir + `, id COLLATE "C"` + dir
-	page := ` LIMIT ` + arg(f.Limit) + ` OFFSET ` + arg(f.Offset)
-	rows, err := q.q.Query(ctx, `SELECT `+siteCols+` FROM sites WHERE `+w+` ORDER BY `+order+page, args...)
-	list, err := collect(rows, err, scanSite)
-	if err != nil {
-		return nil, 0, err
-	}
-	if list == nil {
-		list = make([]*bulkhead.Site, 0)
-	}
-	return list, total, nil
+	sq.args = args
+	return sq
 }
 
-// SiteCounts returns the number of active sites per type.
+// order returns the ORDER BY list of a direction.
+func (sq siteQuery) order(desc bool) string {
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	return siteOrder[sq.f.Sort] + dir + `, id COLLATE "C"` + dir
+}
+
+// withPage returns the arguments plus limit and offset, and the LIMIT
+// clause that takes them.
+func (sq siteQuery) withPage(limit, offset int) ([]any, string) {
+	args := append(slices.Clip(sq.args), limit, offset)
+	return args, ` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
+}
+
+// page returns the statement of the page of a filter without a search, and
+// whether its rows come in reverse order; "" when the page is empty. With
+// fromEnd and the total, a page nearer the end is read from the end in the
+// opposite order.
+//
+// The statement finds the page's ids first, by an index-only scan of the
+// sort key's index (skipping the offset there costs far less than in the
+// table), or of a filter's when that is cheaper, and then fetches their
+// rows.
+func (sq siteQuery) page(total int, fromEnd bool) (sql string, args []any, reversed bool) {
+	f := sq.f
+	offset, limit, desc := f.Offset, f.Limit, f.Desc
+	if fromEnd {
+		if offset >= total {
+			return "", nil, false
+		}
+		end := min(offset+limit, total)
+		if back := total - end; back < offset {
+			offset, limit, desc, reversed = back, end-offset, !desc, true
+		}
+	}
+	args, page := sq.withPage(limit, offset)
+	order := sq.order(desc)
+	return `SELECT ` + siteCols + ` FROM sites WHERE id = ANY(ARRAY(
+		SELECT id FROM sites WHERE ` + sq.where + ` ORDER BY ` + order + page + `)) ORDER BY ` + order, args, reversed
+}
+
+// search returns the statement of the page of a filter with a search: its
+// sites' columns and, in one more column, the total that match. The sites
+// that match, found through the trigram indexes, are counted and their ids
+// sorted by key; then the page's rows are fetched. (Left to itself, the
+// planner would rather walk the sort key's index and test each site it
+// passes, which is slow when the matches cluster far along the sort order,
+// as a search for a town does by name.)
+func (sq siteQuery) search() (sql string, args []any) {
+	args, page := sq.withPage(sq.f.Limit, sq.f.Offset)
+	dir := " ASC"
+	if sq.f.Desc {
+		dir = " DESC"
+	}
+	return `WITH p AS (
+		SELECT id, n FROM (
+			SELECT id, ` + siteOrder[sq.f.Sort] + ` AS k, count(*) OVER () AS n FROM sites WHERE ` + sq.where + `
+		) m ORDER BY k` + dir + `, id COLLATE "C"` + dir + page + `)
+	SELECT ` + siteCols + `, (SELECT n FROM p LIMIT 1) FROM sites WHERE id = ANY(ARRAY(SELECT id FROM p)) ORDER BY ` + sq.order(sq.f.Desc), args
+}
+
+// SiteCounts returns the number of active sites per type, from site_counts.
+// Types without active sites are left out.
 func (q queries) SiteCounts(ctx context.Context, orgID string) (map[bulkhead.SiteType]int, error) {
-	rows, err := q.q.Query(ctx, `SELECT type, count(*) FROM sites WHERE org_id = $1 AND archived_at IS NULL GROUP BY type`, orgID)
+	rows, err := q.q.Query(ctx, `SELECT type, sum(n)::bigint FROM site_counts WHERE org_id = $1 AND NOT archived GROUP BY type HAVING sum(n) > 0`, orgID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
