@@ -46,8 +46,9 @@ type DB struct {
 	wcache *stmtCache
 	rcache *stmtCache
 
-	stopIndex context.CancelFunc // stops the search indexer
-	indexDone chan struct{}
+	stopIndex    context.CancelFunc // stops the background goroutine
+	indexDone    chan struct{}
+	checkpointer *sql.DB // one connection for WAL checkpoints
 }
 
 var _ bulkhead.Store = (*DB)(nil)
@@ -61,6 +62,10 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "cache_size(-32000)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Add("_pragma", "mmap_size(1073741824)")
+	// Writes do not checkpoint: the store's background goroutine does,
+	// on its own connection, so commits never wait for one (see search.go).
+	q.Add("_pragma", "wal_autocheckpoint(0)")
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -85,6 +90,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	cp, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite checkpointer: %w", err)
+	}
+	cp.SetMaxOpenConns(1)
+	db.checkpointer = cp
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
@@ -121,6 +133,10 @@ func (db *DB) Close() error {
 	}
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
+	}
+	if db.checkpointer != nil {
+		db.checkpointer.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
+		errs = append(errs, db.checkpointer.Close())
 	}
 	if db.writer != nil {
 		errs = append(errs, db.writer.Close())

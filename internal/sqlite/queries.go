@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -401,12 +402,22 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 		}
 	}
 	w := strings.Join(where, " AND ")
+	// A page past the middle is read from the other end: skipping rows
+	// costs time in proportion to the offset.
+	desc, limit, offset, reverse := f.Desc, f.Limit, f.Offset, false
+	if offset > total/2 && offset < total {
+		reverse, desc = true, !desc
+		offset = total - f.Offset - f.Limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
 	dir := " ASC"
-	if f.Desc {
+	if desc {
 		dir = " DESC"
 	}
 	order := siteOrder[f.Sort] + dir + ", id" + dir
-	rows, err := q.q.QueryContext(ctx, `SELECT `+siteCols+` FROM `+from+` WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+siteCols+` FROM `+from+` WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
@@ -418,6 +429,9 @@ func (q queries) Sites(ctx context.Context, f bulkhead.SiteFilter) ([]*bulkhead.
 			return nil, 0, mapErr(err)
 		}
 		out = append(out, s)
+	}
+	if reverse {
+		slices.Reverse(out)
 	}
 	return out, total, mapErr(rows.Err())
 }

@@ -49,7 +49,17 @@ func (db *DB) IndexSearch(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// indexLoop runs IndexSearch until the store closes.
+// Checkpoint copies the WAL back into the database file without waiting
+// for readers or writers (PASSIVE), on its own connection, and reports the
+// WAL's size in pages.
+func (db *DB) Checkpoint(ctx context.Context) (int, error) {
+	var busy, logPages, done int
+	err := db.checkpointer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done)
+	return logPages, err
+}
+
+// indexLoop indexes queued sites for search and checkpoints the WAL, off
+// the write path, until the store closes.
 func (db *DB) indexLoop(ctx context.Context) {
 	defer close(db.indexDone)
 	t := time.NewTicker(searchEvery)
@@ -60,6 +70,7 @@ func (db *DB) indexLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		db.Checkpoint(ctx) // an error (e.g. busy) is retried on the next tick
 		for {
 			n, err := db.IndexSearch(ctx)
 			if err != nil || n < searchBatch {
