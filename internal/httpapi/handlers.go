@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
@@ -169,17 +170,23 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, au *service.Authenti
 	return nil
 }
 
-func (s *Server) listSites(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	q, err := parseQuery(r, "q", "type", "country", "status", "sort", "limit", "offset")
-	if err != nil {
-		return err
-	}
+// siteFilter reads the list's filter and sort parameters.
+func siteFilter(q *query) bulkhead.SiteFilter {
 	f := bulkhead.SiteFilter{Query: q.str("q"), Type: bulkhead.SiteType(q.str("type")), Country: q.str("country"), Status: q.str("status")}
 	sort := q.str("sort")
 	if d, ok := strings.CutPrefix(sort, "-"); ok {
 		f.Desc, sort = true, d
 	}
 	f.Sort = bulkhead.SiteSort(sort)
+	return f
+}
+
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, "q", "type", "country", "status", "sort", "limit", "offset")
+	if err != nil {
+		return err
+	}
+	f := siteFilter(q)
 	f.Limit = q.int("limit", bulkhead.DefaultPageSize)
 	f.Offset = q.int("offset", 0)
 	if err := q.err(); err != nil {
@@ -200,6 +207,30 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, au *service.A
 		out.NextOffset = &next
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// exportSites answers every matching site as CSV. Problems found before the
+// first row (bad filter, role) are JSON errors like any other.
+func (s *Server) exportSites(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, "q", "type", "country", "status", "sort")
+	if err != nil {
+		return err
+	}
+	f := siteFilter(q)
+	f.Limit = 1
+	if _, _, err := s.svc.Sites(r.Context(), au.Actor, f); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="sites.csv"`)
+	err = export.Sites(w, func(fn func(*bulkhead.Site) error) error {
+		return s.svc.EachSite(r.Context(), au.Actor, f, fn)
+	})
+	if err != nil {
+		// Headers are gone; the truncated file is all the client gets.
+		s.log.Error("site export failed", "err", err)
+	}
 	return nil
 }
 

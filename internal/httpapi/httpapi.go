@@ -55,6 +55,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/api/v1/me", handler: (*Server).me},
 		{Method: "GET", Path: "/api/v1/sites", handler: (*Server).listSites},
 		{Method: "POST", Path: "/api/v1/sites", handler: (*Server).createSite},
+		{Method: "GET", Path: "/api/v1/sites/export", handler: (*Server).exportSites},
 		{Method: "GET", Path: "/api/v1/sites/{id}", handler: (*Server).getSite},
 		{Method: "PATCH", Path: "/api/v1/sites/{id}", handler: (*Server).updateSite},
 		{Method: "POST", Path: "/api/v1/sites/{id}/archive", handler: (*Server).archiveSite},

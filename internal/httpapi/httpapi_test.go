@@ -312,3 +312,32 @@ func TestListPagingAndTokens(t *testing.T) {
 		t.Errorf("revoked token still works: %d", r.status)
 	}
 }
+
+func TestExportSites(t *testing.T) {
+	e := setup(t)
+	for _, body := range []string{
+		`{"name":"Venlo DC","type":"distribution_centre","country":"NL","unlocode":"NLVEN","notes":"=HYPERLINK(\"http://x\")"}`,
+		`{"name":"Antwerp Cross-dock","type":"cross_dock","country":"BE"}`,
+		`{"name":"Rotterdam Port Warehouse","type":"warehouse","country":"NL"}`,
+	} {
+		if r := e.json("admin", "POST", "/api/v1/sites", body); r.status != 201 {
+			t.Fatal(r.raw)
+		}
+	}
+	r := e.do("viewer", "GET", "/api/v1/sites/export?country=NL&sort=-name", "", "")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("export = %d %s %s", r.status, r.header.Get("Content-Type"), r.raw)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.raw, "\ufeff")), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,name,type,") ||
+		!strings.Contains(lines[1], ",Venlo DC,distribution_centre,NLVEN,") || !strings.Contains(lines[1], `"'=HYPERLINK(""http://x"")"`) ||
+		!strings.Contains(lines[2], ",Rotterdam Port Warehouse,warehouse,") {
+		t.Errorf("export:\n%s", r.raw)
+	}
+	if r := e.do("viewer", "GET", "/api/v1/sites/export?status=sideways", "", ""); r.status != 422 || errFields(r)["status"] == nil {
+		t.Errorf("bad filter = %d %s", r.status, r.raw)
+	}
+	if r := e.do("viewer", "GET", "/api/v1/sites/export?limit=5", "", ""); r.status != 400 {
+		t.Errorf("unknown parameter = %d", r.status)
+	}
+}

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -396,4 +397,36 @@ func TestPermissionsDoc(t *testing.T) {
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("docs/permissions.md is stale; run go test ./internal/service -run TestPermissionsDoc -update (-want +got):\n%s", diff)
 	}
+}
+
+func TestEachSiteCrossesPages(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "each")
+	const n = 2*bulkhead.MaxPageSize + 7
+	err := svc.Store().Write(ctx, func(tx bulkhead.Tx) error {
+		for i := range n {
+			now := bulkhead.Now()
+			s := &bulkhead.Site{ID: bulkhead.NewID(), OrgID: f.org.ID, Name: fmt.Sprintf("Bulk %04d", i), Type: bulkhead.SiteYard, Country: "ES", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateSite(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	err = svc.EachSite(ctx, f.actors[bulkhead.RoleViewer], bulkhead.SiteFilter{Country: "ES", Desc: true}, func(s *bulkhead.Site) error {
+		names = append(names, s.Name)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != n || names[0] != fmt.Sprintf("Bulk %04d", n-1) || names[n-1] != "Bulk 0000" {
+		t.Fatalf("EachSite gave %d sites, first %q", len(names), names[0])
+	}
+	err = svc.EachSite(ctx, f.actors[bulkhead.RolePartner], bulkhead.SiteFilter{}, func(*bulkhead.Site) error { return nil })
+	wantCode(t, "partner export", err, bulkhead.EFORBIDDEN)
 }

@@ -141,3 +141,31 @@ func (s *Service) ArchiveSite(ctx context.Context, a Actor, id string, archive b
 	}
 	return out, nil
 }
+
+// EachSite calls fn for every site of the actor's organisation that matches
+// the filter, in its order (Limit and Offset are ignored), for exports.
+// EFORBIDDEN, EINVALID.
+func (s *Service) EachSite(ctx context.Context, a Actor, f bulkhead.SiteFilter, fn func(*bulkhead.Site) error) error {
+	if err := authorize(a, ActSiteRead); err != nil {
+		return err
+	}
+	f.OrgID, f.Limit, f.Offset = a.OrgID, bulkhead.MaxPageSize, 0
+	if err := f.Normalize(); err != nil {
+		return err
+	}
+	for {
+		page, total, err := s.store.Sites(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, site := range page {
+			if err := fn(site); err != nil {
+				return err
+			}
+		}
+		f.Offset += len(page)
+		if len(page) == 0 || f.Offset >= total {
+			return nil
+		}
+	}
+}

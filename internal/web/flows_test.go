@@ -716,3 +716,32 @@ func TestInternalErrorShowsNoDetails(t *testing.T) {
 		t.Errorf("log has no line for request %s:\n%s", id, e.log.String())
 	}
 }
+
+// TestSiteExport downloads the list as CSV with the list's filters and
+// order, and refuses a role without read access.
+func TestSiteExport(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	e.createSite("", "Venlo Distribution Centre", "NLVEN", "NL")
+	e.createSite("", "Antwerp Cross-dock", "BEANR", "BE")
+	e.createSite("", "Rotterdam Port Warehouse", "NLRTM", "NL")
+
+	list := c.get("/sites?country=NL&sort=name&dir=desc").want(t, http.StatusOK)
+	if !strings.Contains(list.body, `href="/sites/export.csv?country=NL&amp;dir=desc&amp;sort=name"`) {
+		t.Errorf("the list does not link its export with its filters:\n%s", list.body)
+	}
+	r := c.get("/sites/export.csv?country=NL&sort=name&dir=desc").want(t, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("content type %q", ct)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.body, "\ufeff")), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,name,") || !strings.Contains(lines[1], "Venlo Distribution Centre") || !strings.Contains(lines[2], "Rotterdam Port Warehouse") {
+		t.Errorf("export:\n%s", r.body)
+	}
+	c.get("/sites/export.csv?status=sideways").want(t, http.StatusBadRequest)
+
+	e.addUser("", "partner@harbourline.example", bulkhead.RolePartner, "en", "UTC")
+	p := e.client()
+	p.login("partner@harbourline.example")
+	p.get("/sites/export.csv").want(t, http.StatusForbidden)
+}

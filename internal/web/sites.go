@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
@@ -46,25 +48,25 @@ type siteRow struct {
 // sitesPage is the list of sites.
 type sitesPage struct {
 	basePage
-	Filter    *form
-	Sites     []siteRow
-	Columns   []sortCol
-	Total     int
-	From, To  int
-	PrevHref  string
-	NextHref  string
-	Filtered  bool
-	ClearHref string
+	Filter     *form
+	Sites      []siteRow
+	Columns    []sortCol
+	Total      int
+	From, To   int
+	PrevHref   string
+	NextHref   string
+	Filtered   bool
+	ClearHref  string
+	ExportHref string
 }
 
-// sites lists sites with search, filters, sorting and paging (GET /sites).
-func (s *server) sites(c *call) error {
-	q := c.r.URL.Query()
-	f := bulkhead.SiteFilter{
+// siteListFilter reads the list's filters and sort from the query string.
+func siteListFilter(q url.Values) (f bulkhead.SiteFilter, sortParam, dir string) {
+	f = bulkhead.SiteFilter{
 		Query: q.Get("q"), Type: bulkhead.SiteType(q.Get("type")), Country: q.Get("country"),
 		Status: q.Get("status"), Limit: sitesPageSize,
 	}
-	sortParam, dir := q.Get("sort"), q.Get("dir")
+	sortParam, dir = q.Get("sort"), q.Get("dir")
 	if sortParam == "" {
 		sortParam = "name"
 	}
@@ -81,6 +83,13 @@ func (s *server) sites(c *call) error {
 		dir = "asc"
 	}
 	f.Desc = dir == "desc"
+	return f, sortParam, dir
+}
+
+// sites lists sites with search, filters, sorting and paging (GET /sites).
+func (s *server) sites(c *call) error {
+	q := c.r.URL.Query()
+	f, sortParam, dir := siteListFilter(q)
 	page, _ := strconv.Atoi(q.Get("page"))
 	if page < 1 || page > 1_000_000 {
 		page = 1
@@ -116,6 +125,10 @@ func (s *server) sites(c *call) error {
 			return "/sites"
 		}
 		return "/sites?" + v.Encode()
+	}
+	p.ExportHref = "/sites/export.csv"
+	if v := strings.TrimPrefix(link(map[string]string{"page": ""}), "/sites"); v != "" {
+		p.ExportHref += v
 	}
 	for _, sp := range siteSortParams {
 		col := sortCol{Label: c.T(sp.labelKey)}
@@ -158,6 +171,26 @@ func (s *server) sites(c *call) error {
 		p.NextHref = link(map[string]string{"page": strconv.Itoa(page + 1)})
 	}
 	s.render(c.w, c.r, status, pageSites, p)
+	return nil
+}
+
+// exportSites sends every site matching the list's filters, in its order,
+// as CSV (GET /sites/export.csv).
+func (s *server) exportSites(c *call) error {
+	f, _, _ := siteListFilter(c.r.URL.Query())
+	f.Limit = 1
+	if _, _, err := s.svc.Sites(c.r.Context(), c.actor(), f); err != nil {
+		return err // forbidden or a bad filter: an error page, not a file
+	}
+	c.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	c.w.Header().Set("Content-Disposition", `attachment; filename="sites.csv"`)
+	err := export.Sites(c.w, func(fn func(*bulkhead.Site) error) error {
+		return s.svc.EachSite(c.r.Context(), c.actor(), f, fn)
+	})
+	if err != nil {
+		// The headers are sent: log it; the client gets a truncated file.
+		requestLog(c.r).Error("site export failed", "err", err)
+	}
 	return nil
 }
 

@@ -81,6 +81,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /sites", s.auth(s.sites))
 	mux.HandleFunc("POST /sites", s.auth(s.createSite))
 	mux.HandleFunc("GET /sites/new", s.auth(s.newSite))
+	mux.HandleFunc("GET /sites/export.csv", s.auth(s.exportSites))
 	mux.HandleFunc("GET /sites/{id}", s.auth(s.site))
 	mux.HandleFunc("POST /sites/{id}", s.auth(s.updateSite))
 	mux.HandleFunc("GET /sites/{id}/edit", s.auth(s.editSite))
