@@ -86,7 +86,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.usage)
 	}
-	fmt.Fprintln(w, "\nRun 'bulkhead <command> -h' for a command's flags. Environment: BULKHEAD_DATA, BULKHEAD_DB, BULKHEAD_ADDR, BULKHEAD_DEMO, BULKHEAD_SECURE_COOKIES, BULKHEAD_TLS_CERT, BULKHEAD_TLS_KEY, BULKHEAD_LOG_FORMAT, BULKHEAD_ORG, BULKHEAD_AS set the flags of the same name; flags win.")
+	fmt.Fprintln(w, "\nRun 'bulkhead <command> -h' for a command's flags. Environment: BULKHEAD_DATA, BULKHEAD_DB, BULKHEAD_ADDR, BULKHEAD_DEMO, BULKHEAD_SECURE_COOKIES, BULKHEAD_TLS_CERT, BULKHEAD_TLS_KEY, BULKHEAD_LOG_FORMAT, BULKHEAD_TRUSTED_PROXIES, BULKHEAD_ORG, BULKHEAD_AS set the flags of the same name; flags win.")
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 error, 2 usage, 3 audit trail broken.")
 }
 
@@ -162,7 +162,7 @@ func newFlags(e *env, name string) *flag.FlagSet {
 }
 
 // envFlags are the flags that BULKHEAD_<FLAG> environment variables set.
-var envFlags = map[string]bool{"data": true, "db": true, "addr": true, "demo": true, "secure-cookies": true, "tls-cert": true, "tls-key": true, "log-format": true, "org": true, "as": true}
+var envFlags = map[string]bool{"data": true, "db": true, "addr": true, "demo": true, "secure-cookies": true, "tls-cert": true, "tls-key": true, "log-format": true, "trusted-proxies": true, "org": true, "as": true}
 
 // parse parses args and applies BULKHEAD_<NAME> environment defaults to
 // flags not given on the command line.

@@ -30,11 +30,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (serve HTTPS)")
 	tlsKey := fs.String("tls-key", "", "TLS key `file`")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return &usageError{"--tls-cert and --tls-key go together"}
+	}
+	trusted, err := parseProxies(*proxies)
+	if err != nil {
+		return &usageError{"--trusted-proxies: " + err.Error()}
 	}
 	var log *slog.Logger
 	switch *logFormat {
@@ -76,7 +81,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           realIP(trusted, handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
