@@ -77,11 +77,30 @@ func (e *AuditEntry) Seal(prevHash []byte) {
 
 // AuditBreak describes the first entry at which a trail fails verification.
 type AuditBreak struct {
+	Code    string `json:"code"` // one of AuditBreakCodes: what kind of break
 	OrgID   string `json:"organization_id"`
 	Seq     int64  `json:"seq"`                // the sequence number where the break shows
 	EntryID string `json:"entry_id,omitempty"` // the entry's ID, when there is one
 	Reason  string `json:"reason"`
 }
+
+// Kinds of audit-trail break (AuditBreak.Code).
+const (
+	BreakOtherOrg    = "other_organization"
+	BreakMissing     = "missing"
+	BreakOutOfOrder  = "out_of_order"
+	BreakLink        = "link"
+	BreakChange      = "change_edited"
+	BreakHash        = "entry_edited"
+	BreakTruncated   = "truncated"
+	BreakHead        = "head_mismatch"
+	BreakBeyondHead  = "beyond_head"
+	BreakSegmentsGap = "segments"
+	BreakUnreadable  = "unreadable"
+)
+
+// AuditBreakCodes lists every break code.
+var AuditBreakCodes = []string{BreakOtherOrg, BreakMissing, BreakOutOfOrder, BreakLink, BreakChange, BreakHash, BreakTruncated, BreakHead, BreakBeyondHead, BreakSegmentsGap, BreakUnreadable}
 
 // Error implements error.
 func (b *AuditBreak) Error() string {
@@ -123,31 +142,31 @@ func (v *AuditVerifier) Count() int64 { return v.n }
 // missing, out of order, edited or not chained to its predecessor.
 func (v *AuditVerifier) Check(e *AuditEntry) error {
 	want := v.start + v.n
-	brk := func(reason string) error {
-		return &AuditBreak{OrgID: v.OrgID, Seq: want, EntryID: e.ID, Reason: reason}
+	brk := func(code, reason string) error {
+		return &AuditBreak{Code: code, OrgID: v.OrgID, Seq: want, EntryID: e.ID, Reason: reason}
 	}
 	if e.OrgID != v.OrgID {
-		return brk("entry belongs to another organisation")
+		return brk(BreakOtherOrg, "entry belongs to another organisation")
 	}
 	if e.Seq != want {
 		if e.Seq > want {
-			return brk(fmt.Sprintf("entry #%d is missing (next present is #%d)", want, e.Seq))
+			return brk(BreakMissing, fmt.Sprintf("entry #%d is missing (next present is #%d)", want, e.Seq))
 		}
-		return brk(fmt.Sprintf("entry #%d appears out of order", e.Seq))
+		return brk(BreakOutOfOrder, fmt.Sprintf("entry #%d appears out of order", e.Seq))
 	}
 	if v.prev == nil {
 		v.firstPrev = append([]byte(nil), e.PrevHash...)
 	} else if !bytes.Equal(e.PrevHash, v.prev) {
-		return brk("previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)")
+		return brk(BreakLink, "previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)")
 	}
 	d := sha256.Sum256(e.Change)
 	if !bytes.Equal(d[:], e.ChangeDigest) {
-		return brk("change content does not match its digest (entry edited)")
+		return brk(BreakChange, "change content does not match its digest (entry edited)")
 	}
 	v.buf = e.appendCanonical(v.buf[:0])
 	h := sha256.Sum256(v.buf)
 	if !bytes.Equal(h[:], e.Hash) {
-		return brk("entry hash does not match its content (entry edited)")
+		return brk(BreakHash, "entry hash does not match its content (entry edited)")
 	}
 	v.n++
 	v.prev = append(v.prev[:0:0], e.Hash...)
@@ -158,7 +177,7 @@ func (v *AuditVerifier) Check(e *AuditEntry) error {
 // missing at its end show here).
 func (v *AuditVerifier) Complete(to int64) error {
 	if got := v.start + v.n; got < to {
-		return &AuditBreak{OrgID: v.OrgID, Seq: got, Reason: fmt.Sprintf("entry #%d is missing", got)}
+		return &AuditBreak{Code: BreakMissing, OrgID: v.OrgID, Seq: got, Reason: fmt.Sprintf("entry #%d is missing", got)}
 	}
 	return nil
 }
@@ -170,10 +189,10 @@ func (v *AuditVerifier) Join(next *AuditVerifier) error {
 		return nil
 	}
 	if next.start != v.start+v.n {
-		return &AuditBreak{OrgID: v.OrgID, Seq: v.start + v.n, Reason: "segments do not meet"}
+		return &AuditBreak{Code: BreakSegmentsGap, OrgID: v.OrgID, Seq: v.start + v.n, Reason: "segments do not meet"}
 	}
 	if !bytes.Equal(next.firstPrev, v.prev) {
-		return &AuditBreak{OrgID: v.OrgID, Seq: next.start, Reason: "previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)"}
+		return &AuditBreak{Code: BreakLink, OrgID: v.OrgID, Seq: next.start, Reason: "previous-hash link does not match the preceding entry (entries deleted, inserted or reordered)"}
 	}
 	v.n += next.n
 	v.prev = next.prev
@@ -184,10 +203,10 @@ func (v *AuditVerifier) Join(next *AuditVerifier) error {
 // which detects entries removed from the end.
 func (v *AuditVerifier) Finish(headSeq int64, headHash []byte) error {
 	if headSeq != v.n {
-		return &AuditBreak{OrgID: v.OrgID, Seq: v.n + 1, Reason: fmt.Sprintf("trail ends at #%d but the recorded head is #%d (entries removed from the end)", v.n, headSeq)}
+		return &AuditBreak{Code: BreakTruncated, OrgID: v.OrgID, Seq: v.n + 1, Reason: fmt.Sprintf("trail ends at #%d but the recorded head is #%d (entries removed from the end)", v.n, headSeq)}
 	}
 	if v.n > 0 && !bytes.Equal(headHash, v.prev) {
-		return &AuditBreak{OrgID: v.OrgID, Seq: v.n, Reason: "last entry's hash does not match the recorded head"}
+		return &AuditBreak{Code: BreakHead, OrgID: v.OrgID, Seq: v.n, Reason: "last entry's hash does not match the recorded head"}
 	}
 	return nil
 }

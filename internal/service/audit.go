@@ -147,7 +147,7 @@ func checkBeyondHead(ctx context.Context, r bulkhead.Reader, orgID string) error
 	}
 	for _, e := range seen {
 		if e.Seq > h2.Seq {
-			return &bulkhead.AuditBreak{OrgID: orgID, Seq: e.Seq, EntryID: e.ID, Reason: fmt.Sprintf("entry #%d lies past the recorded head #%d (added outside the application)", e.Seq, h2.Seq)}
+			return &bulkhead.AuditBreak{Code: bulkhead.BreakBeyondHead, OrgID: orgID, Seq: e.Seq, EntryID: e.ID, Reason: fmt.Sprintf("entry #%d lies past the recorded head #%d (added outside the application)", e.Seq, h2.Seq)}
 		}
 	}
 	return nil

@@ -63,7 +63,7 @@ const scanAuditQuery = `SELECT seq, at,
 func unpackAudit(v []driver.Value, e *bulkhead.AuditEntry) error {
 	seq, ok := v[0].(int64)
 	if !ok {
-		return fmt.Errorf("audit entry after #%d: sequence number is not an integer", e.Seq)
+		return &bulkhead.AuditBreak{Code: bulkhead.BreakUnreadable, OrgID: e.OrgID, Seq: e.Seq + 1, Reason: "an entry's sequence number is not an integer"}
 	}
 	at, _ := v[1].(int64)
 	lengthsOK, _ := v[2].(int64)

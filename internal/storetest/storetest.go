@@ -557,20 +557,21 @@ func testAuditTamper(t *testing.T, s Store) {
 		name    string
 		tamper  string // SQL; %s is the organisation ID
 		wantSeq int64
+		code    string // "" when the kind depends on where segments start
 	}{
-		{"edit action", `UPDATE audit_entries SET action = 'site.archive' WHERE org_id = '%s' AND seq = 4`, 4},
-		{"edit actor", `UPDATE audit_entries SET actor_name = 'mallory@example.com' WHERE org_id = '%s' AND seq = 7`, 7},
-		{"edit change", `UPDATE audit_entries SET change = change_digest WHERE org_id = '%s' AND seq = 3`, 3},
-		{"delete middle", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 5`, 5},
-		{"delete first", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 1`, 1},
-		{"delete last", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 10`, 10},
+		{"edit action", `UPDATE audit_entries SET action = 'site.archive' WHERE org_id = '%s' AND seq = 4`, 4, bulkhead.BreakHash},
+		{"edit actor", `UPDATE audit_entries SET actor_name = 'mallory@example.com' WHERE org_id = '%s' AND seq = 7`, 7, bulkhead.BreakHash},
+		{"edit change", `UPDATE audit_entries SET change = change_digest WHERE org_id = '%s' AND seq = 3`, 3, bulkhead.BreakChange},
+		{"delete middle", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 5`, 5, bulkhead.BreakMissing},
+		{"delete first", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 1`, 1, bulkhead.BreakMissing},
+		{"delete last", `DELETE FROM audit_entries WHERE org_id = '%s' AND seq = 10`, 10, bulkhead.BreakMissing},
 		{"reorder", `UPDATE audit_entries SET seq = -6 WHERE org_id = '%[1]s' AND seq = 6;
 			UPDATE audit_entries SET seq = 6 WHERE org_id = '%[1]s' AND seq = 8;
-			UPDATE audit_entries SET seq = 8 WHERE org_id = '%[1]s' AND seq = -6`, 6},
-		{"rehash one entry", `UPDATE audit_entries SET prev_hash = hash WHERE org_id = '%s' AND seq = 9`, 9},
+			UPDATE audit_entries SET seq = 8 WHERE org_id = '%[1]s' AND seq = -6`, 6, ""},
+		{"rehash one entry", `UPDATE audit_entries SET prev_hash = hash WHERE org_id = '%s' AND seq = 9`, 9, bulkhead.BreakLink},
 		{"append past the head", `INSERT INTO audit_entries (org_id, seq, id, at, actor_id, actor_name, action, object_type, object_id, change, change_digest, prev_hash, hash)
-			SELECT org_id, 11, 'FORGED', at, actor_id, actor_name, action, object_type, object_id, change, change_digest, hash, hash FROM audit_entries WHERE org_id = '%s' AND seq = 10`, 11},
-		{"edit object", `UPDATE audit_entries SET object_id = 'S99' WHERE org_id = '%s' AND seq = 2`, 2},
+			SELECT org_id, 11, 'FORGED', at, actor_id, actor_name, action, object_type, object_id, change, change_digest, hash, hash FROM audit_entries WHERE org_id = '%s' AND seq = 10`, 11, bulkhead.BreakBeyondHead},
+		{"edit object", `UPDATE audit_entries SET object_id = 'S99' WHERE org_id = '%s' AND seq = 2`, 2, bulkhead.BreakHash},
 	}
 	for i, tt := range tests {
 		o := mkOrg(t, s, fmt.Sprintf("tamper%d", i))
@@ -591,8 +592,8 @@ func testAuditTamper(t *testing.T, s Store) {
 				t.Errorf("%s, %d segments: tampering not detected: %+v", tt.name, segs, res)
 				continue
 			}
-			if res.Break.Seq != tt.wantSeq {
-				t.Errorf("%s, %d segments: first bad entry #%d (%s), want #%d", tt.name, segs, res.Break.Seq, res.Break.Reason, tt.wantSeq)
+			if res.Break.Seq != tt.wantSeq || (tt.code != "" && res.Break.Code != tt.code) {
+				t.Errorf("%s, %d segments: first bad entry #%d %s (%s), want #%d %s", tt.name, segs, res.Break.Seq, res.Break.Code, res.Break.Reason, tt.wantSeq, tt.code)
 			}
 		}
 	}

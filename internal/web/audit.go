@@ -322,6 +322,7 @@ type verifyPage struct {
 	basePage
 	Result    *service.VerifyResult
 	CheckedAt string
+	Reason    string // the break, in the page's language
 }
 
 // verifyAudit checks the whole trail and says whether it is intact
@@ -332,6 +333,9 @@ func (s *server) verifyAudit(c *call) error {
 		return err
 	}
 	p := &verifyPage{basePage: c.base("verify.title"), Result: res, CheckedAt: c.dateTime(time.Now())}
+	if b := res.Break; b != nil {
+		p.Reason = c.label(breakKey(b.Code), b.Reason)
+	}
 	s.render(c.w, c.r, http.StatusOK, pageVerify, p)
 	return nil
 }

@@ -101,6 +101,9 @@ func usedKeys(t *testing.T) map[string]string {
 	for _, r := range bulkhead.Roles {
 		dyn(roleKey(r))
 	}
+	for _, code := range bulkhead.AuditBreakCodes {
+		dyn(breakKey(code))
+	}
 	for _, a := range knownActions {
 		dyn(actionKey(a))
 	}

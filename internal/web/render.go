@@ -265,6 +265,7 @@ func fieldKey(f string) string               { return "field." + f }
 func errKey(code string) string              { return "err." + code }
 func statusKey(s string) string              { return "status." + s }
 func langKey(l string) string                { return "lang." + l }
+func breakKey(code string) string            { return "audit.break." + code }
 
 // label translates a dynamic key, falling back to raw for values added to
 // the domain before the catalogs learnt them.
