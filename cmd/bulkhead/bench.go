@@ -241,7 +241,7 @@ func benchList(ctx context.Context, w io.Writer, svc *service.Service, a service
 		{"API: page in the middle", get(fmt.Sprintf("/api/v1/sites?limit=50&offset=%d", mid), api)},
 		{"API: last page", get(fmt.Sprintf("/api/v1/sites?limit=50&offset=%d", max(0, n-50)), api)},
 		{"API: sorted by -updated_at", get("/api/v1/sites?limit=50&sort=-updated_at", api)},
-		{"API: sorted by type (no index)", get("/api/v1/sites?limit=50&sort=type", api)},
+		{"API: sorted by type", get("/api/v1/sites?limit=50&sort=type", api)},
 		{"API: filter type+country", get("/api/v1/sites?limit=50&type=warehouse&country=NL", api)},
 		{"API: search q=0042", get("/api/v1/sites?limit=50&q=0042", api)},
 		{"web: /sites first page", get("/sites", page)},
