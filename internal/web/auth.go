@@ -165,7 +165,7 @@ func safeNext(next string) string {
 }
 
 // clientIP returns the address login failures are counted against: the
-// connection's peer (a proxy in front should be trusted explicitly, later).
+// connection's peer, which serve --trusted-proxies rewrites from X-Forwarded-For.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
