@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -244,6 +243,3 @@ type AuditHead struct {
 	Seq  int64
 	Hash []byte
 }
-
-// FormatSeq renders a sequence number for messages.
-func FormatSeq(n int64) string { return "#" + strconv.FormatInt(n, 10) }

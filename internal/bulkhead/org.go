@@ -168,6 +168,3 @@ type APIToken struct {
 func (t *APIToken) Active(at time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || at.Before(*t.ExpiresAt))
 }
-
-// Name returns the member's display name.
-func (m *Membership) Name() string { return m.UserName }

@@ -40,7 +40,6 @@ func migrationNames(fsys fs.FS) []string {
 // DB is a bulkhead.Store on a SQLite file.
 type DB struct {
 	queries
-	path   string
 	writer *sql.DB
 	reader *sql.DB
 	wcache *stmtCache
@@ -85,7 +84,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{path: path, writer: w}
+	db := &DB{writer: w}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

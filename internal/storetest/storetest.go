@@ -178,7 +178,7 @@ func testUsers(t *testing.T, s Store) {
 	v := mkUser(t, s, "bob@example.com")
 	mkMember(t, s, o1, v, bulkhead.RoleAdmin)
 	mem, err := s.Members(ctx, o1.ID)
-	if err != nil || len(mem) != 2 || mem[1].Name() != "User bob@example.com" {
+	if err != nil || len(mem) != 2 || mem[1].UserName != "User bob@example.com" {
 		t.Fatalf("Members = %+v, %v", mem, err)
 	}
 }
