@@ -66,6 +66,7 @@ func commands() []command {
 		{"site archive", "archive a site", cmdSiteArchive},
 		{"site restore", "restore an archived site", cmdSiteRestore},
 		{"verify", "verify the tamper-evident audit trail", cmdVerify},
+		{"epcis hash", "print the CBV 2.0 event hash ID of each event in an EPCIS document", cmdEPCISHash},
 		{"bench", "measure performance: bench writes|verify|list", cmdBench},
 		{"version", "print the version", cmdVersion},
 	}

@@ -1,0 +1,434 @@
+package epcis
+
+import (
+	"net/url"
+	"strings"
+)
+
+// This file turns GS1 identifiers into the one form the event hash uses: the
+// constrained canonical GS1 Digital Link URI (CBV 2.0 event hash rules 17
+// and 18). EPC URNs (GS1 Tag Data Standard 2.0) are converted; Digital Link
+// URIs on any domain are moved to https://id.gs1.org, stripped of their
+// query string and cut down to the finest level of identification. Anything
+// that is not recognisably one of those is returned unchanged, so an
+// unusual identifier still counts in the hash, as written.
+
+// canonicalDLBase is the domain of a canonical GS1 Digital Link URI.
+const canonicalDLBase = "https://id.gs1.org/"
+
+// normaliseIdentifier returns the canonical form of an identifier value: a
+// canonical Digital Link for EPC URNs and Digital Link URIs, the CBV Web URI
+// for a CBV 1.x vocabulary URN, else s unchanged.
+func normaliseIdentifier(s string) string {
+	switch {
+	case strings.HasPrefix(s, "urn:epc:"):
+		if dl, ok := epcURNToDL(s); ok {
+			return dl
+		}
+	case strings.HasPrefix(s, "urn:epcglobal:cbv:"):
+		if u, ok := cbvURNToWebURI(s); ok {
+			return u
+		}
+	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
+		if dl, ok := canonicalDigitalLink(s); ok {
+			return dl
+		}
+	}
+	return s
+}
+
+// gs1Key describes a GS1 primary key as an application identifier (AI).
+type gs1Key struct {
+	valid      func(string) bool
+	pad14      bool     // a GTIN: left-pad to 14 digits
+	qualifiers []string // finest first: the first one present is kept
+	allowed    []string // every qualifier AI a Digital Link may carry
+}
+
+// primaryKeys are the GS1 keys a canonical Digital Link may start with, and
+// which key qualifiers survive the "most fine-granular level" rule: 01 21,
+// 01 235, 01 10, 414 254, 8006 21, 8006 10, 8010 8011.
+var primaryKeys = map[string]gs1Key{
+	"00":   {valid: digitsN(18)},
+	"01":   {valid: gtinDigits, pad14: true, qualifiers: []string{"21", "235", "10"}, allowed: []string{"22", "10", "21", "235"}},
+	"253":  {valid: digitsThenAlnum(13, 17)},
+	"255":  {valid: digitsThenDigits(13, 12)},
+	"401":  {valid: alnum(30)},
+	"402":  {valid: digitsN(17)},
+	"414":  {valid: digitsN(13), qualifiers: []string{"254"}, allowed: []string{"254", "7040"}},
+	"417":  {valid: digitsN(13), allowed: []string{"7040"}},
+	"8003": {valid: digitsThenAlnum(14, 16)},
+	"8004": {valid: alnum(30), allowed: []string{"7040"}},
+	"8006": {valid: digitsN(18), qualifiers: []string{"21", "10"}, allowed: []string{"22", "10", "21"}},
+	"8010": {valid: alnum(30), qualifiers: []string{"8011"}, allowed: []string{"8011"}},
+	"8017": {valid: digitsN(18), allowed: []string{"8019"}},
+	"8018": {valid: digitsN(18), allowed: []string{"8019"}},
+}
+
+// dlAliases are the short names GS1 Digital Link 1.1 allowed in place of
+// numeric AIs.
+var dlAliases = map[string]string{
+	"sscc": "00", "gtin": "01", "gdti": "253", "gcn": "255", "ginc": "401", "gsin": "402",
+	"gln": "414", "party": "417", "grai": "8003", "giai": "8004", "itip": "8006", "cpid": "8010",
+	"gsrnp": "8017", "gsrn": "8018", "cpv": "22", "lot": "10", "ser": "21", "tpx": "235",
+	"glnx": "254", "cpsn": "8011", "srin": "8019",
+}
+
+// canonicalDigitalLink recognises a GS1 Digital Link URI on any domain and
+// returns its constrained canonical form. The path may have any prefix; it
+// must end with a primary key and zero or more of that key's qualifiers.
+func canonicalDigitalLink(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return "", false
+	}
+	path := u.EscapedPath()
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := range segs {
+		if (len(segs)-i)%2 != 0 {
+			continue
+		}
+		if dl, ok := digitalLinkFrom(segs[i:]); ok {
+			return dl, true
+		}
+	}
+	return "", false
+}
+
+// digitalLinkFrom reads segs as AI/value pairs starting with a primary key.
+func digitalLinkFrom(segs []string) (string, bool) {
+	ai := dlAI(segs[0])
+	key, ok := primaryKeys[ai]
+	if !ok {
+		return "", false
+	}
+	value, err := url.PathUnescape(segs[1])
+	if err != nil || !key.valid(value) {
+		return "", false
+	}
+	if key.pad14 {
+		value = strings.Repeat("0", 14-len(value)) + value
+	}
+	quals := map[string]string{}
+	for j := 2; j < len(segs); j += 2 {
+		q := dlAI(segs[j])
+		if !contains(key.allowed, q) {
+			return "", false
+		}
+		if _, dup := quals[q]; dup {
+			return "", false
+		}
+		v, err := url.PathUnescape(segs[j+1])
+		if err != nil || v == "" {
+			return "", false
+		}
+		quals[q] = v
+	}
+	out := canonicalDLBase + ai + "/" + dlEscape(value)
+	for _, q := range key.qualifiers {
+		if v, ok := quals[q]; ok {
+			out += "/" + q + "/" + dlEscape(v)
+			break
+		}
+	}
+	return out, true
+}
+
+func dlAI(seg string) string {
+	if ai, ok := dlAliases[seg]; ok {
+		return ai
+	}
+	return seg
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// dlEscape percent-encodes a Digital Link path value: everything except
+// letters, digits and - . _ ~ ' is written as %XX with upper-case hex.
+func dlEscape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isDLSafe(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+func isDLSafe(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '\''
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func digitsN(n int) func(string) bool {
+	return func(s string) bool { return len(s) == n && isDigits(s) }
+}
+
+func gtinDigits(s string) bool {
+	switch len(s) {
+	case 8, 12, 13, 14:
+		return isDigits(s)
+	}
+	return false
+}
+
+func digitsThenAlnum(n, max int) func(string) bool {
+	return func(s string) bool { return len(s) >= n && len(s) <= n+max && isDigits(s[:n]) }
+}
+
+func digitsThenDigits(n, max int) func(string) bool {
+	return func(s string) bool { return len(s) >= n && len(s) <= n+max && isDigits(s) }
+}
+
+func alnum(max int) func(string) bool {
+	return func(s string) bool { return len(s) >= 1 && len(s) <= max }
+}
+
+// checkDigit returns the GS1 modulo-10 check digit of digits.
+func checkDigit(digits string) byte {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 0 {
+			d *= 3
+		}
+		sum += d
+	}
+	return byte('0' + (10-sum%10)%10)
+}
+
+// epcURNToDL converts an EPC pure-identity URN (urn:epc:id:…), an EPC class
+// URN (urn:epc:class:lgtin:…) or a GTIN-level pattern
+// (urn:epc:idpat:sgtin:CP.IR.*) to a canonical Digital Link URI.
+func epcURNToDL(s string) (string, bool) {
+	rest := strings.TrimPrefix(s, "urn:epc:")
+	kind, rest, ok := strings.Cut(rest, ":")
+	if !ok {
+		return "", false
+	}
+	scheme, body, ok := strings.Cut(rest, ":")
+	if !ok {
+		return "", false
+	}
+	parts := strings.Split(body, ".")
+	for i, p := range parts {
+		dec, ok := urnUnescape(p)
+		if !ok {
+			return "", false
+		}
+		parts[i] = dec
+	}
+	switch kind {
+	case "id":
+		return epcIDToDL(scheme, parts)
+	case "class":
+		if scheme == "lgtin" && len(parts) == 3 && parts[2] != "" {
+			gtin, ok := gtinFrom(parts[0], parts[1])
+			if !ok {
+				return "", false
+			}
+			return canonicalDLBase + "01/" + gtin + "/10/" + dlEscape(parts[2]), true
+		}
+	case "idpat":
+		if scheme == "sgtin" && len(parts) == 3 && parts[2] == "*" {
+			gtin, ok := gtinFrom(parts[0], parts[1])
+			if !ok {
+				return "", false
+			}
+			return canonicalDLBase + "01/" + gtin, true
+		}
+	}
+	return "", false
+}
+
+func epcIDToDL(scheme string, p []string) (string, bool) {
+	fail := func() (string, bool) { return "", false }
+	switch scheme {
+	case "sgtin", "upui":
+		if len(p) != 3 || p[2] == "" {
+			return fail()
+		}
+		gtin, ok := gtinFrom(p[0], p[1])
+		if !ok {
+			return fail()
+		}
+		q := "21"
+		if scheme == "upui" {
+			q = "235"
+		}
+		return canonicalDLBase + "01/" + gtin + "/" + q + "/" + dlEscape(p[2]), true
+	case "sscc":
+		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
+			return fail()
+		}
+		d := p[1][:1] + p[0] + p[1][1:]
+		return canonicalDLBase + "00/" + d + string(checkDigit(d)), true
+	case "sgln":
+		if len(p) != 3 {
+			return fail()
+		}
+		gln, ok := key13(p[0], p[1])
+		if !ok || p[2] == "" {
+			return fail()
+		}
+		out := canonicalDLBase + "414/" + gln
+		if p[2] != "0" {
+			out += "/254/" + dlEscape(p[2])
+		}
+		return out, true
+	case "pgln":
+		if len(p) != 2 {
+			return fail()
+		}
+		gln, ok := key13(p[0], p[1])
+		if !ok {
+			return fail()
+		}
+		return canonicalDLBase + "417/" + gln, true
+	case "grai":
+		if len(p) != 3 || p[2] == "" {
+			return fail()
+		}
+		k, ok := key13(p[0], p[1])
+		if !ok {
+			return fail()
+		}
+		return canonicalDLBase + "8003/0" + k + dlEscape(p[2]), true
+	case "giai":
+		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
+			return fail()
+		}
+		return canonicalDLBase + "8004/" + p[0] + dlEscape(p[1]), true
+	case "gsrn", "gsrnp":
+		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
+			return fail()
+		}
+		ai := "8018/"
+		if scheme == "gsrnp" {
+			ai = "8017/"
+		}
+		d := p[0] + p[1]
+		return canonicalDLBase + ai + d + string(checkDigit(d)), true
+	case "gdti", "sgcn":
+		if len(p) != 3 {
+			return fail()
+		}
+		k, ok := key13(p[0], p[1])
+		if !ok {
+			return fail()
+		}
+		ai := "253/"
+		if scheme == "sgcn" {
+			if !isDigits(p[2]) {
+				return fail()
+			}
+			ai = "255/"
+		}
+		return canonicalDLBase + ai + k + dlEscape(p[2]), true
+	case "cpi":
+		if len(p) != 3 || !companyPrefix(p[0]) || p[1] == "" || p[2] == "" {
+			return fail()
+		}
+		return canonicalDLBase + "8010/" + dlEscape(p[0]+p[1]) + "/8011/" + dlEscape(p[2]), true
+	case "ginc":
+		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
+			return fail()
+		}
+		return canonicalDLBase + "401/" + dlEscape(p[0]+p[1]), true
+	case "gsin":
+		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 16 {
+			return fail()
+		}
+		d := p[0] + p[1]
+		return canonicalDLBase + "402/" + d + string(checkDigit(d)), true
+	case "itip":
+		if len(p) != 5 || p[4] == "" || len(p[2]) != 2 || len(p[3]) != 2 || !isDigits(p[2]+p[3]) {
+			return fail()
+		}
+		gtin, ok := gtinFrom(p[0], p[1])
+		if !ok {
+			return fail()
+		}
+		return canonicalDLBase + "8006/" + gtin + p[2] + p[3] + "/21/" + dlEscape(p[4]), true
+	}
+	return fail()
+}
+
+// companyPrefix reports whether s can be a GS1 Company Prefix in an EPC URN.
+func companyPrefix(s string) bool { return len(s) >= 6 && len(s) <= 12 && isDigits(s) }
+
+// gtinFrom builds a GTIN-14 from an EPC company prefix and item reference
+// (whose first digit is the indicator digit).
+func gtinFrom(cp, ir string) (string, bool) {
+	if !companyPrefix(cp) || !isDigits(ir) || len(cp)+len(ir) != 13 {
+		return "", false
+	}
+	d := ir[:1] + cp + ir[1:]
+	return d + string(checkDigit(d)), true
+}
+
+// key13 builds a 13-digit GS1 key (GLN, GRAI, GDTI, GCN without serial)
+// from a company prefix and a reference that add up to 12 digits.
+func key13(cp, ref string) (string, bool) {
+	if !companyPrefix(cp) || !isDigits(ref) || len(cp)+len(ref) != 12 {
+		return "", false
+	}
+	d := cp + ref
+	return d + string(checkDigit(d)), true
+}
+
+// urnUnescape decodes the %XX escapes of an EPC URN component.
+func urnUnescape(s string) (string, bool) {
+	if !strings.Contains(s, "%") {
+		return s, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", false
+		}
+		b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+		i += 2
+	}
+	return b.String(), true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
