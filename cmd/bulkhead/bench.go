@@ -17,9 +17,15 @@ import (
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"which benchmark? writes, verify or list"}
+		return &usageError{"which benchmark? writes, verify, list or risk"}
 	}
 	which, args := args[0], args[1:]
+	if which == "risk" { // no database involved
+		if len(args) > 0 {
+			return &usageError{"bench risk takes no flags"}
+		}
+		return benchRisk(ctx, e.stdout)
+	}
 	fs := newFlags(e, "bench "+which)
 	db := fs.String("db", "", "database to fill: empty for a new SQLite file in a temporary directory, or a postgres:// DSN of an EMPTY database")
 	var n *int
@@ -31,7 +37,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	case "list":
 		n = fs.Int("n", 100000, "sites in the organisation")
 	default:
-		return &usageError{fmt.Sprintf("unknown benchmark %q: writes, verify or list", which)}
+		return &usageError{fmt.Sprintf("unknown benchmark %q: writes, verify, list or risk", which)}
 	}
 	reqs := fs.Int("requests", 300, "requests per measured list query (list)")
 	if err := fs.Parse(args); err != nil {

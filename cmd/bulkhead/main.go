@@ -66,8 +66,9 @@ func commands() []command {
 		{"site archive", "archive a site", cmdSiteArchive},
 		{"site restore", "restore an archived site", cmdSiteRestore},
 		{"verify", "verify the tamper-evident audit trail", cmdVerify},
+		{"risk simulate", "run the quantitative (FAIR-style) Monte Carlo engine on a JSON input", cmdRiskSimulate},
 		{"epcis hash", "print the CBV 2.0 event hash ID of each event in an EPCIS document", cmdEPCISHash},
-		{"bench", "measure performance: bench writes|verify|list", cmdBench},
+		{"bench", "measure performance: bench writes|verify|list|risk", cmdBench},
 		{"version", "print the version", cmdVersion},
 	}
 }
