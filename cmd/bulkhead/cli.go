@@ -173,6 +173,37 @@ func cmdUserPasswd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+func cmdUserRole(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user role")
+	var sf storeFlags
+	sf.register(fs)
+	org := fs.String("org", "", "organisation `slug` (required)")
+	email := fs.String("email", "", "the member's e-mail (required)")
+	role := fs.String("role", "", "new role: "+rolesList()+" (required)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	o, err := orgBySlug(ctx, st, *org)
+	if err != nil {
+		return err
+	}
+	u, err := st.UserByEmail(ctx, bulkhead.NormalizeEmail(*email))
+	if err != nil {
+		return bulkhead.Errorf(bulkhead.ENOTFOUND, "No user with e-mail %q.", *email)
+	}
+	m, err := service.New(st, nil).SetMemberRole(ctx, service.SystemActor(o.ID, "cli"), u.ID, bulkhead.Role(*role))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", m.UserID, m.Email, m.Role)
+	return nil
+}
+
 func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token create")
 	var sf storeFlags

@@ -58,6 +58,7 @@ func commands() []command {
 		{"org list", "list organisations", cmdOrgList},
 		{"user add", "add a user to an organisation (password from stdin)", cmdUserAdd},
 		{"user passwd", "set a user's password (from stdin)", cmdUserPasswd},
+		{"user role", "change a member's role in an organisation", cmdUserRole},
 		{"token create", "create an API token for a user (printed once)", cmdTokenCreate},
 		{"token list", "list a user's API tokens", cmdTokenList},
 		{"token revoke", "revoke an API token", cmdTokenRevoke},

@@ -91,6 +91,12 @@ func TestCLI(t *testing.T) {
 		t.Errorf("token list shows %q", out)
 	}
 	must(t, env, "a brand new password\n", "user passwd", "--email", "ana@acme.example")
+	if out := must(t, env, "", "user role", "--org", "acme", "--email", "vic@acme.example", "--role", "auditor"); !strings.HasSuffix(strings.TrimSpace(out), "auditor") {
+		t.Errorf("user role: %s", out)
+	}
+	if code, _, errs := cli(t, env, "", "user role", "--org", "acme", "--email", "vic@acme.example", "--role", "tsar"); code != exitError || !strings.Contains(errs, "role:") {
+		t.Errorf("bad role: exit %d %s", code, errs)
+	}
 	if out := must(t, env, "", "migrate"); !strings.Contains(out, "0001_foundation.sql") {
 		t.Errorf("migrate: %s", out)
 	}

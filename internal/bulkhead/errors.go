@@ -26,18 +26,19 @@ const (
 // message catalogs ("err.<code>"), so the web UI and the API can say them in
 // the user's language.
 const (
-	FieldRequired = "required"
-	FieldTooLong  = "too_long"
-	FieldInvalid  = "invalid"
-	FieldChoice   = "choice"
-	FieldUNLOCODE = "unlocode"
-	FieldCountry  = "country"
-	FieldTimeZone = "timezone"
-	FieldEmail    = "email"
-	FieldTaken    = "taken"
-	FieldUnknown  = "unknown_field"
-	FieldShort    = "too_short"
-	FieldMismatch = "mismatch"
+	FieldRequired  = "required"
+	FieldTooLong   = "too_long"
+	FieldInvalid   = "invalid"
+	FieldChoice    = "choice"
+	FieldUNLOCODE  = "unlocode"
+	FieldCountry   = "country"
+	FieldTimeZone  = "timezone"
+	FieldEmail     = "email"
+	FieldTaken     = "taken"
+	FieldUnknown   = "unknown_field"
+	FieldShort     = "too_short"
+	FieldMismatch  = "mismatch"
+	FieldLastAdmin = "last_admin"
 )
 
 // Error is Bulkhead's application error. Message is safe to show to users;

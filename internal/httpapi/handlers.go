@@ -339,6 +339,26 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, au *service
 	return nil
 }
 
+type memberInput struct {
+	Role *string `json:"role"`
+}
+
+func (s *Server) updateMember(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in memberInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Role == nil {
+		return bulkhead.Invalid(map[string]string{"role": bulkhead.FieldRequired})
+	}
+	m, err := s.svc.SetMemberRole(r.Context(), au.Actor, r.PathValue("user_id"), bulkhead.Role(*in.Role))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, memberJSON{m.UserID, m.Email, m.UserName, string(m.Role)})
+	return nil
+}
+
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	ts, err := s.svc.APITokens(r.Context(), au.Actor)
 	if err != nil {

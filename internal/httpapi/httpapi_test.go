@@ -341,3 +341,38 @@ func TestExportSites(t *testing.T) {
 		t.Errorf("unknown parameter = %d", r.status)
 	}
 }
+
+func TestUpdateMemberRole(t *testing.T) {
+	e := setup(t)
+	r := e.do("admin", "GET", "/api/v1/members", "", "")
+	var viewerID, adminID string
+	for _, it := range r.body["items"].([]any) {
+		m := it.(map[string]any)
+		switch m["role"] {
+		case "viewer":
+			viewerID = m["user_id"].(string)
+		case "admin":
+			adminID = m["user_id"].(string)
+		}
+	}
+	tests := []struct {
+		name, role, path, body string
+		status                 int
+	}{
+		{"viewer may not", "viewer", "/api/v1/members/" + viewerID, `{"role":"admin"}`, 403},
+		{"unknown role", "admin", "/api/v1/members/" + viewerID, `{"role":"emperor"}`, 422},
+		{"missing role", "admin", "/api/v1/members/" + viewerID, `{}`, 422},
+		{"unknown field", "admin", "/api/v1/members/" + viewerID, `{"role":"auditor","colour":1}`, 400},
+		{"no such member", "admin", "/api/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ", `{"role":"auditor"}`, 404},
+		{"last admin", "admin", "/api/v1/members/" + adminID, `{"role":"viewer"}`, 409},
+		{"promote", "admin", "/api/v1/members/" + viewerID, `{"role":"auditor"}`, 200},
+	}
+	for _, tt := range tests {
+		if r := e.json(tt.role, "PATCH", tt.path, tt.body); r.status != tt.status {
+			t.Errorf("%s: %d %s, want %d", tt.name, r.status, r.raw, tt.status)
+		}
+	}
+	if r := e.do("viewer", "GET", "/api/v1/audit", "", ""); r.status != 200 {
+		t.Errorf("the promoted auditor cannot read the trail: %d", r.status)
+	}
+}

@@ -488,3 +488,52 @@ func (s *Service) TokenAuth(ctx context.Context, raw string) (*Authenticated, er
 	}
 	return au, nil
 }
+
+// SetMemberRole changes a member's role in the actor's organisation; the
+// change applies to their sessions and tokens at once. The organisation
+// always keeps at least one administrator.
+// EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
+func (s *Service) SetMemberRole(ctx context.Context, a Actor, userID string, role bulkhead.Role) (*bulkhead.Membership, error) {
+	if err := authorize(a, ActMemberAdmin); err != nil {
+		return nil, err
+	}
+	if !role.Valid() {
+		return nil, bulkhead.Invalid(map[string]string{"role": bulkhead.FieldChoice})
+	}
+	var out *bulkhead.Membership
+	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
+		m, err := tx.Membership(ctx, a.OrgID, userID)
+		if err != nil {
+			return bulkhead.NotFound("Member")
+		}
+		out = m
+		if m.Role == role {
+			return nil
+		}
+		if m.Role == bulkhead.RoleAdmin {
+			ms, err := tx.Members(ctx, a.OrgID)
+			if err != nil {
+				return err
+			}
+			admins := 0
+			for _, x := range ms {
+				if x.Role == bulkhead.RoleAdmin {
+					admins++
+				}
+			}
+			if admins <= 1 {
+				return &bulkhead.Error{Code: bulkhead.ECONFLICT, Message: "The organisation needs at least one administrator.", Fields: map[string]string{"role": bulkhead.FieldLastAdmin}}
+			}
+		}
+		from := m.Role
+		m.Role = role
+		if err := tx.PutMembership(ctx, m); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "member.role", "user", userID, map[string]any{"email": m.Email, "changes": map[string]fieldChange{"role": {From: string(from), To: string(role)}}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -429,4 +430,45 @@ func TestEachSiteCrossesPages(t *testing.T) {
 	}
 	err = svc.EachSite(ctx, f.actors[bulkhead.RolePartner], bulkhead.SiteFilter{}, func(*bulkhead.Site) error { return nil })
 	wantCode(t, "partner export", err, bulkhead.EFORBIDDEN)
+}
+
+func TestSetMemberRole(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "roles")
+	adm, viewer := f.actors[bulkhead.RoleAdmin], f.actors[bulkhead.RoleViewer]
+	_, err := svc.SetMemberRole(ctx, f.actors[bulkhead.RoleSecurityManager], viewer.UserID, bulkhead.RoleAuditor)
+	wantCode(t, "non-admin", err, bulkhead.EFORBIDDEN)
+	_, err = svc.SetMemberRole(ctx, adm, viewer.UserID, "emperor")
+	wantCode(t, "bad role", err, bulkhead.EINVALID)
+	_, err = svc.SetMemberRole(ctx, adm, bulkhead.NewID(), bulkhead.RoleAuditor)
+	wantCode(t, "stranger", err, bulkhead.ENOTFOUND)
+	other := newFixture(t, svc, "roles-other")
+	_, err = svc.SetMemberRole(ctx, adm, other.actors[bulkhead.RoleViewer].UserID, bulkhead.RoleAdmin)
+	wantCode(t, "other organisation's member", err, bulkhead.ENOTFOUND)
+	_, err = svc.SetMemberRole(ctx, adm, adm.UserID, bulkhead.RoleViewer)
+	wantCode(t, "last admin", err, bulkhead.ECONFLICT)
+
+	if _, err := svc.SetMemberRole(ctx, adm, viewer.UserID, bulkhead.RoleSiteOfficer); err != nil {
+		t.Fatal(err)
+	}
+	// The new role applies to the member's existing tokens at once.
+	raw, _, err := svc.CreateAPIToken(ctx, viewer, "t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	au, err := svc.TokenAuth(ctx, raw)
+	if err != nil || au.Actor.Role != bulkhead.RoleSiteOfficer {
+		t.Fatalf("role after change = %v, %v", au, err)
+	}
+	es, _, _ := svc.AuditEntries(ctx, adm, bulkhead.AuditFilter{Action: "member.role", Limit: 5})
+	if len(es) != 1 || !strings.Contains(string(es[0].Change), `"role":{"from":"viewer","to":"site_officer"}`) {
+		t.Errorf("member.role entries: %+v", es)
+	}
+	// With a second admin, the first may step down.
+	if _, err := svc.SetMemberRole(ctx, adm, viewer.UserID, bulkhead.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SetMemberRole(ctx, adm, adm.UserID, bulkhead.RoleSecurityManager); err != nil {
+		t.Errorf("stepping down with another admin: %v", err)
+	}
 }

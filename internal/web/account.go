@@ -201,11 +201,16 @@ func (s *server) revokeToken(c *call) error {
 
 // memberRow is a member as the list shows them.
 type memberRow struct {
-	Name  string
-	Email string
-	Role  string
-	Since string
-	You   bool
+	UserID string
+	Name   string
+	Email  string
+	Role   string
+	Since  string
+	You    bool
+	// For administrators: the role choices, and a problem with this row's
+	// last change.
+	RoleOptions []selectOption
+	RoleError   string
 }
 
 // membersPage lists the organisation's members; admins also get the form
@@ -235,14 +240,30 @@ func (c *call) memberForm(v map[string]string) *form {
 }
 
 func (s *server) renderMembers(c *call, status int, f *form) error {
+	return s.renderMembersRowError(c, status, f, "", "")
+}
+
+// renderMembersRowError renders the members page with a field error code
+// shown at one member's role control.
+func (s *server) renderMembersRowError(c *call, status int, f *form, userID, errCode string) error {
 	ms, err := s.svc.Members(c.r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
+	admin := c.can(service.ActMemberAdmin)
 	p := &membersPage{basePage: c.base("members.title")}
 	for _, m := range ms {
-		p.Members = append(p.Members, memberRow{Name: m.UserName, Email: m.Email, Role: c.roleLabel(m.Role),
-			Since: i18n.Date(c.lang, m.CreatedAt, c.loc), You: m.UserID == c.au.User.ID})
+		row := memberRow{UserID: m.UserID, Name: m.UserName, Email: m.Email, Role: c.roleLabel(m.Role),
+			Since: i18n.Date(c.lang, m.CreatedAt, c.loc), You: m.UserID == c.au.User.ID}
+		if admin {
+			for _, r := range bulkhead.Roles {
+				row.RoleOptions = append(row.RoleOptions, selectOption{Value: string(r), Label: c.roleLabel(r), Selected: r == m.Role})
+			}
+			if m.UserID == userID && errCode != "" {
+				row.RoleError = c.errMessage(errCode)
+			}
+		}
+		p.Members = append(p.Members, row)
 	}
 	if c.can(service.ActMemberAdmin) {
 		if f == nil {
@@ -256,6 +277,23 @@ func (s *server) renderMembers(c *call, status int, f *form) error {
 
 // members lists the members (GET /members).
 func (s *server) members(c *call) error { return s.renderMembers(c, http.StatusOK, nil) }
+
+// setMemberRole changes a member's role (POST /members/{id}/role).
+func (s *server) setMemberRole(c *call) error {
+	id := c.r.PathValue("id")
+	_, err := s.svc.SetMemberRole(c.r.Context(), c.actor(), id, bulkhead.Role(c.r.PostForm.Get("role")))
+	if fields := bulkhead.ErrorFields(err); fields["role"] != "" {
+		status := http.StatusUnprocessableEntity
+		if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {
+			status = http.StatusConflict
+		}
+		return s.renderMembersRowError(c, status, nil, id, fields["role"])
+	}
+	if err != nil {
+		return err
+	}
+	return c.redirect("/members", "flash.member_role_changed")
+}
 
 // addMember adds a person (POST /members).
 func (s *server) addMember(c *call) error {

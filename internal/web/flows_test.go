@@ -745,3 +745,41 @@ func TestSiteExport(t *testing.T) {
 	p.login("partner@harbourline.example")
 	p.get("/sites/export.csv").want(t, http.StatusForbidden)
 }
+
+// TestMemberRoleChange changes a role from the members page, refuses to
+// leave the organisation without an administrator (the error at that row),
+// and refuses non-administrators.
+func TestMemberRoleChange(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	admin, err := e.svc.Store().UserByEmail(context.Background(), "admin@harbourline.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := e.addUser("", "vera@harbourline.example", bulkhead.RoleViewer, "en", "UTC")
+
+	page := c.get("/members").want(t, http.StatusOK)
+	if !strings.Contains(page.body, `action="/members/`+v.ID+`/role"`) {
+		t.Fatal("no role form on the members page")
+	}
+	r := c.post("/members/"+v.ID+"/role", url.Values{"role": {"auditor"}}).want(t, http.StatusSeeOther)
+	if r.location() != "/members" {
+		t.Errorf("redirect to %q", r.location())
+	}
+	if m, _ := e.svc.Store().Membership(context.Background(), e.org.ID, v.ID); m.Role != bulkhead.RoleAuditor {
+		t.Errorf("role = %s, want auditor", m.Role)
+	}
+	last := c.post("/members/"+admin.ID+"/role", url.Values{"role": {"viewer"}}).want(t, http.StatusConflict)
+	if !strings.Contains(last.body, `id="role-`+admin.ID+`-error"`) || !strings.Contains(last.body, "at least one administrator") {
+		t.Errorf("the last-admin error is not shown at the row:\n%s", last.body)
+	}
+	c.post("/members/"+v.ID+"/role", url.Values{"role": {"tsar"}}).want(t, http.StatusUnprocessableEntity)
+	c.postRaw("/members/"+v.ID+"/role", url.Values{"role": {"admin"}}).want(t, http.StatusForbidden) // no CSRF token
+
+	vc := e.client()
+	vc.login("vera@harbourline.example")
+	vc.post("/members/"+v.ID+"/role", url.Values{"role": {"admin"}}).want(t, http.StatusForbidden)
+	if m, _ := e.svc.Store().Membership(context.Background(), e.org.ID, v.ID); m.Role != bulkhead.RoleAuditor {
+		t.Errorf("a refused change wrote: role = %s", m.Role)
+	}
+}

@@ -100,6 +100,7 @@ func (s *server) routes() http.Handler {
 
 	mux.HandleFunc("GET /members", s.auth(s.members))
 	mux.HandleFunc("POST /members", s.auth(s.addMember))
+	mux.HandleFunc("POST /members/{id}/role", s.auth(s.setMemberRole))
 
 	mux.HandleFunc("/", s.public(s.notFound))
 	return mux
