@@ -343,6 +343,109 @@ func cmdSiteAdd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+func cmdSiteEdit(ctx context.Context, e *env, args []string) error {
+	fs, in := siteFields(e, "site edit")
+	var sf storeFlags
+	sf.register(fs.FlagSet)
+	org := fs.String("org", "", "organisation `slug` (required)")
+	as := fs.String("as", "", "e-mail of the user making the change (required; their role applies)")
+	id := fs.String("id", "", "site ID (required)")
+	if err := parse(e, fs.FlagSet, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := cliActor(ctx, st, *org, *as)
+	if err != nil {
+		return err
+	}
+	s, err := service.New(st, nil).UpdateSite(ctx, a, *id, *in)
+	if err != nil {
+		return err
+	}
+	return printSite(e, s)
+}
+
+func cmdSiteShow(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "site show")
+	var sf storeFlags
+	sf.register(fs)
+	org := fs.String("org", "", "organisation `slug` (required)")
+	as := fs.String("as", "", "e-mail of the user reading (required; their role applies)")
+	id := fs.String("id", "", "site ID (required)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := cliActor(ctx, st, *org, *as)
+	if err != nil {
+		return err
+	}
+	s, err := service.New(st, nil).Site(ctx, a, *id)
+	if err != nil {
+		return err
+	}
+	return printSite(e, s)
+}
+
+// printSite prints a site as "field<TAB>value" lines.
+func printSite(e *env, s *bulkhead.Site) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, kv := range [][2]string{
+		{"id", s.ID}, {"name", s.Name}, {"type", string(s.Type)}, {"unlocode", s.UNLOCODE}, {"address", s.Address},
+		{"country", s.Country}, {"time_zone", s.TimeZone}, {"notes", s.Notes},
+		{"created_at", s.CreatedAt.Format(time.RFC3339)}, {"updated_at", s.UpdatedAt.Format(time.RFC3339)}, {"archived_at", fmtTime(s.ArchivedAt)},
+	} {
+		fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
+	}
+	return tw.Flush()
+}
+
+func cmdAuditList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "audit list")
+	var sf storeFlags
+	sf.register(fs)
+	org := fs.String("org", "", "organisation `slug` (required)")
+	as := fs.String("as", "", "e-mail of the user reading (required; their role applies)")
+	var f bulkhead.AuditFilter
+	fs.StringVar(&f.ObjectType, "object-type", "", "only entries about this kind of object, e.g. site")
+	fs.StringVar(&f.ObjectID, "object-id", "", "only entries about this object")
+	fs.StringVar(&f.Action, "action", "", "only this action, e.g. site.update")
+	fs.Int64Var(&f.BeforeSeq, "before", 0, "only entries before this sequence number (paging)")
+	fs.IntVar(&f.Limit, "limit", 50, "entries to show (1–500)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := cliActor(ctx, st, *org, *as)
+	if err != nil {
+		return err
+	}
+	entries, total, err := service.New(st, nil).AuditEntries(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tTIME\tACTOR\tACTION\tOBJECT\tCHANGE")
+	for _, x := range entries {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s %s\t%s\n", x.Seq, x.At.Format(time.RFC3339), x.ActorName, x.Action, x.ObjectType, x.ObjectID, x.Change)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stderr, "%d of %d entries\n", len(entries), total)
+	return nil
+}
+
 func cmdSiteArchive(ctx context.Context, e *env, args []string) error {
 	return siteArchive(ctx, e, args, true)
 }

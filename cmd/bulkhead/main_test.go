@@ -77,7 +77,25 @@ func TestCLI(t *testing.T) {
 	out := must(t, env, "", "site add", "--org", "acme", "--as", "ana@acme.example", "--name", "Veracruz Terminal", "--type", "terminal", "--unlocode", "mxver", "--country", "MX", "--tz", "America/Mexico_City")
 	id := strings.Fields(out)[0]
 	must(t, env, "", "site add", "--org", "acme", "--as", "ana@acme.example", "--name", "Monterrey Plant", "--type", "plant", "--country", "MX")
+	if out := must(t, env, "", "site edit", "--org", "acme", "--as", "ana@acme.example", "--id", id, "--notes", "Gate 4 only"); !strings.Contains(out, "Gate 4 only") || !strings.Contains(out, "MXVER") {
+		t.Errorf("site edit:\n%s", out)
+	}
+	if code, _, errs := cli(t, env, "", "site edit", "--org", "acme", "--as", "ana@acme.example", "--id", id, "--country", "Mexico"); code != exitError || !strings.Contains(errs, "country:") {
+		t.Errorf("site edit with a bad country: exit %d %s", code, errs)
+	}
+	if out := must(t, env, "", "site show", "--org", "acme", "--as", "vic@acme.example", "--id", id); !strings.Contains(out, "Gate 4 only") {
+		t.Errorf("site show:\n%s", out)
+	}
+	if code, _, errs := cli(t, env, "", "site show", "--org", "acme", "--as", "vic@acme.example", "--id", "01NOSUCHSITE0000000000000A"); code != exitError || !strings.Contains(errs, "not found") {
+		t.Errorf("site show of a missing site: exit %d %s", code, errs)
+	}
 	must(t, env, "", "site archive", "--org", "acme", "--as", "ana@acme.example", "--id", id)
+	if out := must(t, env, "", "audit list", "--org", "acme", "--as", "ana@acme.example", "--object-id", id); !strings.Contains(out, "site.archive") || !strings.Contains(out, "site.update") || !strings.Contains(out, "site.create") {
+		t.Errorf("audit list:\n%s", out)
+	}
+	if code, _, errs := cli(t, env, "", "audit list", "--org", "acme", "--as", "vic@acme.example"); code != exitError || !strings.Contains(errs, "does not allow") {
+		t.Errorf("viewer audit list: exit %d %s", code, errs)
+	}
 	csv := must(t, env, "", "site list", "--org", "acme", "--as", "vic@acme.example", "--status", "all", "--format", "csv", "--sort", "-name")
 	lines := strings.Split(strings.TrimSpace(csv), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], id+",Veracruz Terminal,terminal,MXVER,MX") || !strings.HasSuffix(lines[1], ",true") {

@@ -339,6 +339,29 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, au *service
 	return nil
 }
 
+type newMemberInput struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
+	Lang     string `json:"lang"`
+	TimeZone string `json:"time_zone"`
+}
+
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in newMemberInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := s.svc.AddMember(r.Context(), au.Actor, service.NewUser{Email: in.Email, Name: in.Name, Password: in.Password, Role: bulkhead.Role(in.Role), Lang: in.Lang, TimeZone: in.TimeZone})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/members/"+u.ID)
+	writeJSON(w, http.StatusCreated, memberJSON{u.ID, u.Email, u.Name, in.Role})
+	return nil
+}
+
 type memberInput struct {
 	Role *string `json:"role"`
 }

@@ -63,6 +63,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/api/v1/audit", handler: (*Server).listAudit},
 		{Method: "GET", Path: "/api/v1/audit/verify", handler: (*Server).verifyAudit},
 		{Method: "GET", Path: "/api/v1/members", handler: (*Server).listMembers},
+		{Method: "POST", Path: "/api/v1/members", handler: (*Server).addMember},
 		{Method: "PATCH", Path: "/api/v1/members/{user_id}", handler: (*Server).updateMember},
 		{Method: "GET", Path: "/api/v1/tokens", handler: (*Server).listTokens},
 		{Method: "POST", Path: "/api/v1/tokens", handler: (*Server).createToken},

@@ -376,3 +376,22 @@ func TestUpdateMemberRole(t *testing.T) {
 		t.Errorf("the promoted auditor cannot read the trail: %d", r.status)
 	}
 }
+
+func TestAddMember(t *testing.T) {
+	e := setup(t)
+	body := `{"email":"Rosa@One.example","name":"Rosa","role":"site_officer","password":"a long enough password","lang":"es","time_zone":"America/Monterrey"}`
+	if r := e.json("viewer", "POST", "/api/v1/members", body); r.status != 403 {
+		t.Errorf("viewer adds a member: %d", r.status)
+	}
+	r := e.json("admin", "POST", "/api/v1/members", body)
+	if r.status != 201 || r.body["email"] != "rosa@one.example" || r.body["role"] != "site_officer" {
+		t.Fatalf("add = %d %s", r.status, r.raw)
+	}
+	if r := e.json("admin", "POST", "/api/v1/members", body); r.status != 409 || errFields(r)["email"] == nil {
+		t.Errorf("again = %d %s", r.status, r.raw)
+	}
+	r = e.json("admin", "POST", "/api/v1/members", `{"email":"not-an-email","name":"X","role":"viewer","password":"short"}`)
+	if r.status != 422 || errFields(r)["email"] == nil || errFields(r)["password"] == nil {
+		t.Errorf("bad member = %d %s", r.status, r.raw)
+	}
+}
