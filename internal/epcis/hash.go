@@ -13,6 +13,11 @@
 // recordTime, eventID, errorDeclaration and comments are not hashed, nor are
 // fields a document lists in an "ignoreFields" member.
 //
+// ValidateDocument checks an EPCIS 2.0 JSON or JSON-LD document before
+// capture: against the official EPCIS 2.0 JSON Schema (embedded in the
+// binary) and against the business rules the schema cannot express (see
+// Rules), reporting each problem with the event and field at fault.
+//
 // The package is pure: it parses the bytes it is given and does no I/O (a
 // remote JSON-LD context is not fetched; the prefixes of the standard EPCIS
 // 2.0 context are built in). Its test vectors are those of the reference
