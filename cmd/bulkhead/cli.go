@@ -103,10 +103,8 @@ func readPassword(e *env) (string, error) {
 
 func cmdUserAdd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user add")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	email := fs.String("email", "", "e-mail address, the login (required)")
+	var u asUser
+	u.register(fs, "email", "e-mail address, the login (required)")
 	name := fs.String("name", "", "full name (required for a new user)")
 	role := fs.String("role", "", "role: "+rolesList()+" (required)")
 	lang := fs.String("lang", "en", "language: en or es")
@@ -114,26 +112,26 @@ func cmdUserAdd(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, err := u.storeFlags.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	o, err := orgBySlug(ctx, st, *org)
+	o, err := orgBySlug(ctx, st, u.org)
 	if err != nil {
 		return err
 	}
 	var pw string
-	if _, err := st.UserByEmail(ctx, bulkhead.NormalizeEmail(*email)); err != nil {
+	if _, err := st.UserByEmail(ctx, bulkhead.NormalizeEmail(u.email)); err != nil {
 		if pw, err = readPassword(e); err != nil {
 			return err
 		}
 	}
-	u, err := service.New(st, nil).AddMember(ctx, service.SystemActor(o.ID, "cli"), service.NewUser{Email: *email, Name: *name, Password: pw, Role: bulkhead.Role(*role), Lang: *lang, TimeZone: *tz})
+	user, err := service.New(st, nil).AddMember(ctx, service.SystemActor(o.ID, "cli"), service.NewUser{Email: u.email, Name: *name, Password: pw, Role: bulkhead.Role(*role), Lang: *lang, TimeZone: *tz})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", u.ID, u.Email, *role)
+	fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", user.ID, user.Email, *role)
 	return nil
 }
 
@@ -175,28 +173,26 @@ func cmdUserPasswd(ctx context.Context, e *env, args []string) error {
 
 func cmdUserRole(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user role")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	email := fs.String("email", "", "the member's e-mail (required)")
+	var u asUser
+	u.register(fs, "email", "the member's e-mail (required)")
 	role := fs.String("role", "", "new role: "+rolesList()+" (required)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, err := u.storeFlags.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	o, err := orgBySlug(ctx, st, *org)
+	o, err := orgBySlug(ctx, st, u.org)
 	if err != nil {
 		return err
 	}
-	u, err := st.UserByEmail(ctx, bulkhead.NormalizeEmail(*email))
+	user, err := st.UserByEmail(ctx, bulkhead.NormalizeEmail(u.email))
 	if err != nil {
-		return bulkhead.Errorf(bulkhead.ENOTFOUND, "No user with e-mail %q.", *email)
+		return bulkhead.Errorf(bulkhead.ENOTFOUND, "No user with e-mail %q.", u.email)
 	}
-	m, err := service.New(st, nil).SetMemberRole(ctx, service.SystemActor(o.ID, "cli"), u.ID, bulkhead.Role(*role))
+	m, err := service.New(st, nil).SetMemberRole(ctx, service.SystemActor(o.ID, "cli"), user.ID, bulkhead.Role(*role))
 	if err != nil {
 		return err
 	}
@@ -206,10 +202,8 @@ func cmdUserRole(ctx context.Context, e *env, args []string) error {
 
 func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token create")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	email := fs.String("email", "", "the user the token acts as (required)")
+	var u asUser
+	u.register(fs, "email", "the user the token acts as (required)")
 	name := fs.String("name", "", "what the token is for, e.g. \"ERP sync\" (required)")
 	days := fs.Int("expires-days", 0, "expire after this many days (0: never)")
 	if err := parse(e, fs, args); err != nil {
@@ -218,42 +212,32 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	if *days < 0 {
 		return &usageError{"--expires-days must not be negative"}
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *email)
-	if err != nil {
-		return err
-	}
 	raw, t, err := service.New(st, nil).CreateAPIToken(ctx, a, *name, time.Duration(*days)*24*time.Hour)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, raw)
-	fmt.Fprintf(e.stderr, "Created API token %s (%s) for %s in %s. It is shown only once: store it now.\n", t.ID, t.Name, a.Name, *org)
+	fmt.Fprintf(e.stderr, "Created API token %s (%s) for %s in %s. It is shown only once: store it now.\n", t.ID, t.Name, a.Name, u.org)
 	return nil
 }
 
 func cmdTokenList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token list")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	email := fs.String("email", "", "the token owner's e-mail (required)")
+	var u asUser
+	u.register(fs, "email", "the token owner's e-mail (required)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *email)
-	if err != nil {
-		return err
-	}
 	ts, err := service.New(st, nil).APITokens(ctx, a)
 	if err != nil {
 		return err
@@ -319,22 +303,16 @@ func siteFields(e *env, name string) (*flagSet, *bulkhead.SiteInput) {
 
 func cmdSiteAdd(ctx context.Context, e *env, args []string) error {
 	fs, in := siteFields(e, "site add")
-	var sf storeFlags
-	sf.register(fs.FlagSet)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user making the change (required; their role applies)")
+	var u asUser
+	u.register(fs.FlagSet, "as", "e-mail of the user making the change (required; their role applies)")
 	if err := parse(e, fs.FlagSet, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	s, err := service.New(st, nil).CreateSite(ctx, a, *in)
 	if err != nil {
 		return err
@@ -345,23 +323,17 @@ func cmdSiteAdd(ctx context.Context, e *env, args []string) error {
 
 func cmdSiteEdit(ctx context.Context, e *env, args []string) error {
 	fs, in := siteFields(e, "site edit")
-	var sf storeFlags
-	sf.register(fs.FlagSet)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user making the change (required; their role applies)")
+	var u asUser
+	u.register(fs.FlagSet, "as", "e-mail of the user making the change (required; their role applies)")
 	id := fs.String("id", "", "site ID (required)")
 	if err := parse(e, fs.FlagSet, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	s, err := service.New(st, nil).UpdateSite(ctx, a, *id, *in)
 	if err != nil {
 		return err
@@ -371,23 +343,17 @@ func cmdSiteEdit(ctx context.Context, e *env, args []string) error {
 
 func cmdSiteShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "site show")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user reading (required; their role applies)")
+	var u asUser
+	u.register(fs, "as", "e-mail of the user reading (required; their role applies)")
 	id := fs.String("id", "", "site ID (required)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	s, err := service.New(st, nil).Site(ctx, a, *id)
 	if err != nil {
 		return err
@@ -410,10 +376,8 @@ func printSite(e *env, s *bulkhead.Site) error {
 
 func cmdAuditList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "audit list")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user reading (required; their role applies)")
+	var u asUser
+	u.register(fs, "as", "e-mail of the user reading (required; their role applies)")
 	var f bulkhead.AuditFilter
 	fs.StringVar(&f.ObjectType, "object-type", "", "only entries about this kind of object, e.g. site")
 	fs.StringVar(&f.ObjectID, "object-id", "", "only entries about this object")
@@ -423,15 +387,11 @@ func cmdAuditList(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	entries, total, err := service.New(st, nil).AuditEntries(ctx, a, f)
 	if err != nil {
 		return err
@@ -460,23 +420,17 @@ func siteArchive(ctx context.Context, e *env, args []string, archive bool) error
 		name = "site archive"
 	}
 	fs := newFlags(e, name)
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user making the change (required)")
+	var u asUser
+	u.register(fs, "as", "e-mail of the user making the change (required)")
 	id := fs.String("id", "", "site ID (required)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	s, err := service.New(st, nil).ArchiveSite(ctx, a, *id, archive)
 	if err != nil {
 		return err
@@ -491,10 +445,8 @@ func siteArchive(ctx context.Context, e *env, args []string, archive bool) error
 
 func cmdSiteList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "site list")
-	var sf storeFlags
-	sf.register(fs)
-	org := fs.String("org", "", "organisation `slug` (required)")
-	as := fs.String("as", "", "e-mail of the user listing (required; their role applies)")
+	var u asUser
+	u.register(fs, "as", "e-mail of the user listing (required; their role applies)")
 	var f bulkhead.SiteFilter
 	fs.StringVar(&f.Query, "q", "", "search name, UN/LOCODE, address and notes")
 	typ := fs.String("type", "", "only this site type")
@@ -516,15 +468,11 @@ func cmdSiteList(ctx context.Context, e *env, args []string) error {
 	if *format != "table" && *format != "csv" && *format != "json" {
 		return &usageError{"--format must be table, csv or json"}
 	}
-	st, err := sf.open(ctx)
+	st, a, err := u.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := cliActor(ctx, st, *org, *as)
-	if err != nil {
-		return err
-	}
 	sites, total, err := service.New(st, nil).Sites(ctx, a, f)
 	if err != nil {
 		return err

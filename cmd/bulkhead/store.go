@@ -116,3 +116,33 @@ func orgBySlug(ctx context.Context, st bulkhead.Store, slug string) (*bulkhead.O
 	}
 	return org, nil
 }
+
+// asUser holds the flags of commands that act as a member of an
+// organisation: --data, --db, --org and the member's e-mail.
+type asUser struct {
+	storeFlags
+	org, email string
+}
+
+// register adds the flags; the e-mail flag is named userFlag ("as" or
+// "email").
+func (u *asUser) register(fs *flag.FlagSet, userFlag, userUsage string) {
+	u.storeFlags.register(fs)
+	fs.StringVar(&u.org, "org", "", "organisation `slug` (required)")
+	fs.StringVar(&u.email, userFlag, "", userUsage)
+}
+
+// open opens the store and resolves the member acting; the caller closes
+// the store.
+func (u *asUser) open(ctx context.Context) (bulkhead.Store, service.Actor, error) {
+	st, err := u.storeFlags.open(ctx)
+	if err != nil {
+		return nil, service.Actor{}, err
+	}
+	a, err := cliActor(ctx, st, u.org, u.email)
+	if err != nil {
+		st.Close()
+		return nil, service.Actor{}, err
+	}
+	return st, a, nil
+}
