@@ -31,26 +31,11 @@ func gs1ExamplesDir(t *testing.T) string {
 	return dir
 }
 
+// gs1Examples returns the GS1 JSON examples kept in testdata (the same
+// copies the validation tests read).
 func gs1Examples(t *testing.T) map[string][]byte {
 	t.Helper()
-	dir := filepath.Join("testdata", "gs1-json")
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".jsonld") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		rel, _ := filepath.Rel(dir, path)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) != 47 {
-		t.Fatalf("%d GS1 examples in %s, want 47", len(files), dir)
-	}
-	return files
+	return readGS1JSON(t)
 }
 
 // TestGS1Examples hashes every GS1 JSON-LD example, then the same documents
