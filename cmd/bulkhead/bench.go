@@ -2,85 +2,150 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
+// benchFunc runs one benchmark with its own flags.
+type benchFunc func(ctx context.Context, e *env, args []string) error
+
+// benches returns every benchmark by name: the foundation's and each
+// area's (registerBenches, riskBenches, … in their own files).
+func benches() map[string]benchFunc {
+	all := map[string]benchFunc{
+		"writes": benchStore("writes", "audited writes to make", 5000),
+		"verify": benchStore("verify", "audit entries to verify", 500000),
+		"list":   benchStore("list", "sites in the organisation", 100000),
+		"risk": func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return &usageError{"bench risk takes no flags"}
+			}
+			return benchRisk(ctx, e.stdout)
+		},
+	}
+	for _, area := range []map[string]benchFunc{registerBenches(), riskBenches(), libraryBenches(), custodyBenches()} {
+		for name, fn := range area {
+			if _, dup := all[name]; dup {
+				panic("bench " + name + " defined twice")
+			}
+			all[name] = fn
+		}
+	}
+	return all
+}
+
+func benchNames() string {
+	names := slices.Sorted(maps.Keys(benches()))
+	return strings.Join(names, ", ")
+}
+
 func cmdBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"which benchmark? writes, verify, list or risk"}
+		return &usageError{"which benchmark? " + benchNames()}
 	}
-	which, args := args[0], args[1:]
-	if which == "risk" { // no database involved
-		if len(args) > 0 {
-			return &usageError{"bench risk takes no flags"}
-		}
-		return benchRisk(ctx, e.stdout)
+	fn, ok := benches()[args[0]]
+	if !ok {
+		return &usageError{fmt.Sprintf("unknown benchmark %q: %s", args[0], benchNames())}
 	}
-	fs := newFlags(e, "bench "+which)
-	db := fs.String("db", "", "database to fill: empty for a new SQLite file in a temporary directory, or a postgres:// DSN of an EMPTY database")
-	var n *int
-	switch which {
-	case "writes":
-		n = fs.Int("n", 5000, "audited writes to make")
-	case "verify":
-		n = fs.Int("n", 500000, "audit entries to verify")
-	case "list":
-		n = fs.Int("n", 100000, "sites in the organisation")
-	default:
-		return &usageError{fmt.Sprintf("unknown benchmark %q: writes, verify, list or risk", which)}
-	}
-	reqs := fs.Int("requests", 300, "requests per measured list query (list)")
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
-	}
-	sf := storeFlags{db: *db}
-	if *db == "" {
+	return fn(ctx, e, args[1:])
+}
+
+// benchDBFlag adds the --db flag every database benchmark takes.
+func benchDBFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "database to fill: empty for a new SQLite file in a temporary directory, or a postgres:// DSN of an EMPTY database")
+}
+
+// benchOrg is a fresh organisation with one admin member in a benchmark
+// database.
+type benchOrg struct {
+	st     bulkhead.Store
+	svc    *service.Service
+	org    *bulkhead.Organization
+	actor  service.Actor // the admin member
+	email  string        // the admin's e-mail
+	pw     string        // and password, for benchmarks over HTTP
+	engine string        // "SQLite" or "PostgreSQL"
+}
+
+// openBench opens db (a new SQLite file in a temporary directory when
+// empty) and creates the benchmark organisation. close removes what it made.
+func openBench(ctx context.Context, db string) (b *benchOrg, close func(), err error) {
+	sf := storeFlags{db: db}
+	cleanup := func() {}
+	if db == "" {
 		dir, err := os.MkdirTemp("", "bulkhead-bench-")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer os.RemoveAll(dir)
+		cleanup = func() { os.RemoveAll(dir) }
 		sf.db = filepath.Join(dir, "bench.db")
 	}
 	st, err := sf.open(ctx)
 	if err != nil {
-		return err
+		cleanup()
+		return nil, nil, err
 	}
-	defer st.Close()
+	close = func() { st.Close(); cleanup() }
 	svc := service.New(st, nil)
 	org, err := svc.CreateOrganization(ctx, service.SystemActor("", "bench"), "Bench Org", fmt.Sprintf("bench-%d", time.Now().UnixNano()))
 	if err != nil {
-		return err
+		close()
+		return nil, nil, err
 	}
 	const pw = "bench password 123"
 	email := fmt.Sprintf("bench-%d@bench.example", time.Now().UnixNano())
 	u, err := svc.AddMember(ctx, service.SystemActor(org.ID, "bench"), service.NewUser{Email: email, Name: "Bench", Password: pw, Role: bulkhead.RoleAdmin})
 	if err != nil {
-		return err
+		close()
+		return nil, nil, err
 	}
-	a := service.Actor{UserID: u.ID, Name: u.Email, OrgID: org.ID, Role: bulkhead.RoleAdmin, Via: "cli"}
-	engine := "SQLite"
+	b = &benchOrg{st: st, svc: svc, org: org, email: email, pw: pw, engine: "SQLite",
+		actor: service.Actor{UserID: u.ID, Name: u.Email, OrgID: org.ID, Role: bulkhead.RoleAdmin, Via: "cli"}}
 	if sf.isPostgres() {
-		engine = "PostgreSQL"
+		b.engine = "PostgreSQL"
 	}
-	fmt.Fprintf(e.stdout, "bench %s on %s\n", which, engine)
-	switch which {
-	case "writes":
-		return benchWrites(ctx, e.stdout, svc, a, *n)
-	case "verify":
-		return benchVerify(ctx, e.stdout, st, org.ID, *n)
-	default:
-		return benchList(ctx, e.stdout, svc, a, email, pw, *n, *reqs)
+	return b, close, nil
+}
+
+// benchStore returns one of the foundation's database benchmarks.
+func benchStore(which, nUsage string, nDefault int) benchFunc {
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := newFlags(e, "bench "+which)
+		db := benchDBFlag(fs)
+		n := fs.Int("n", nDefault, nUsage)
+		var reqs *int
+		if which == "list" {
+			reqs = fs.Int("requests", 300, "requests per measured list query")
+		}
+		if err := fs.Parse(args); err != nil {
+			return &usageError{err.Error()}
+		}
+		b, closeBench, err := openBench(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer closeBench()
+		fmt.Fprintf(e.stdout, "bench %s on %s\n", which, b.engine)
+		switch which {
+		case "writes":
+			return benchWrites(ctx, e.stdout, b.svc, b.actor, *n)
+		case "verify":
+			return benchVerify(ctx, e.stdout, b.st, b.org.ID, *n)
+		default:
+			return benchList(ctx, e.stdout, b.svc, b.actor, b.email, b.pw, *n, *reqs)
+		}
 	}
 }
 

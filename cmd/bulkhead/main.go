@@ -51,6 +51,16 @@ type command struct {
 }
 
 func commands() []command {
+	var all []command
+	for _, area := range [][]command{coreCommands(), registerCommands(), riskCommands(), libraryCommands(), custodyCommands()} {
+		all = append(all, area...)
+	}
+	return append(all, command{"version", "print the version", cmdVersion})
+}
+
+// coreCommands are the foundation's commands; each area of the product
+// lists its commands in its own file.
+func coreCommands() []command {
 	return []command{
 		{"serve", "run the web UI and API server", cmdServe},
 		{"migrate", "apply database migrations and list them", cmdMigrate},
@@ -70,10 +80,7 @@ func commands() []command {
 		{"site restore", "restore an archived site", cmdSiteRestore},
 		{"audit list", "list audit-trail entries, newest first", cmdAuditList},
 		{"verify", "verify the tamper-evident audit trail", cmdVerify},
-		{"risk simulate", "run the quantitative (FAIR-style) Monte Carlo engine on a JSON input", cmdRiskSimulate},
-		{"epcis hash", "print the CBV 2.0 event hash ID of each event in an EPCIS document", cmdEPCISHash},
 		{"bench", "measure performance: bench writes|verify|list|risk", cmdBench},
-		{"version", "print the version", cmdVersion},
 	}
 }
 

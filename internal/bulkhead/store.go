@@ -9,6 +9,11 @@ import (
 // nil, nil. Organisation-scoped methods take the organisation's ID and treat a
 // record of another organisation as missing.
 type Reader interface {
+	RegisterReader
+	RiskReader
+	LibraryReader
+	CustodyReader
+
 	// Organization returns an organisation by ID. ENOTFOUND.
 	Organization(ctx context.Context, id string) (*Organization, error)
 	// OrganizationBySlug returns an organisation by slug. ENOTFOUND.
@@ -65,6 +70,10 @@ type Reader interface {
 // writer gives this for free; PostgreSQL takes row locks).
 type Tx interface {
 	Reader
+	RegisterWriter
+	RiskWriter
+	LibraryWriter
+	CustodyWriter
 
 	// LockAuditHead returns the organisation's trail head and holds the lock
 	// that serialises appends to it until the transaction ends. ENOTFOUND.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestCell(t *testing.T) {
@@ -62,5 +63,37 @@ func TestSites(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("export (-want +got):\n%s", diff)
+	}
+}
+
+func TestXLSXRoundTrip(t *testing.T) {
+	x, err := NewXLSX("Risk register")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]string{{"name", "level"}, {"Cargo theft", "high"}, {"=1+1", "Überprüfung"}}
+	for _, r := range rows {
+		if err := x.Write(r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := f.GetRows("Risk register")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rows, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if formula, _ := f.GetCellFormula("Risk register", "A3"); formula != "" {
+		t.Errorf("A3 became a formula: %q", formula)
 	}
 }

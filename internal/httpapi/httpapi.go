@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"bytes"
+	"embed"
 
 	_ "embed"
 	"encoding/json"
@@ -26,10 +27,16 @@ import (
 // MaxBodyBytes limits request bodies.
 const MaxBodyBytes = 1 << 20
 
-//go:embed openapi.json
-var openapiDoc []byte
+// openapiFS holds the OpenAPI document: openapi.json for the foundation and
+// one fragment per area of the product in openapi/ (paths, components and
+// tags), merged into one document at start-up.
+//
+//go:embed openapi.json openapi
+var openapiFS embed.FS
 
-// OpenAPI returns the embedded OpenAPI document.
+var openapiDoc = mustMergeOpenAPI(openapiFS)
+
+// OpenAPI returns the OpenAPI document.
 func OpenAPI() []byte { return openapiDoc }
 
 // Server is the JSON API handler.
@@ -50,6 +57,16 @@ type Route struct {
 // Routes returns every route of the API. It is the single list the server
 // registers and the OpenAPI test compares against.
 func Routes() []Route {
+	var all []Route
+	for _, area := range [][]Route{coreRoutes(), registerRoutes(), riskRoutes(), libraryRoutes(), custodyRoutes()} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// coreRoutes are the foundation's routes; each area of the product lists
+// its routes in its own file.
+func coreRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/openapi.json", Public: true, handler: (*Server).openapi},
 		{Method: "GET", Path: "/api/v1/me", handler: (*Server).me},

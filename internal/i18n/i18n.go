@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -17,7 +18,10 @@ import (
 	"golang.org/x/text/message"
 )
 
-//go:embed catalogs/*.json
+// A language's catalog is catalogs/LANG.json plus any catalogs/LANG/*.json,
+// one per area of the product; a key defined twice fails start-up.
+//
+//go:embed catalogs
 var catalogFS embed.FS
 
 // Default is the fallback language.
@@ -36,14 +40,27 @@ func init() {
 	}
 	var tags []language.Tag
 	for _, f := range files {
-		lang := strings.TrimSuffix(f.Name(), ".json")
-		b, err := catalogFS.ReadFile(path.Join("catalogs", f.Name()))
-		if err != nil {
-			panic(err)
+		if f.IsDir() {
+			continue
 		}
+		lang := strings.TrimSuffix(f.Name(), ".json")
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", f.Name(), err))
+		parts, _ := fs.Glob(catalogFS, path.Join("catalogs", lang, "*.json"))
+		for _, p := range append([]string{path.Join("catalogs", f.Name())}, parts...) {
+			b, err := catalogFS.ReadFile(p)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("i18n: catalog %s: %v", p, err))
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("i18n: catalog %s: key %q is defined twice", p, k))
+				}
+				m[k] = v
+			}
 		}
 		catalogs[lang] = m
 		printers[lang] = message.NewPrinter(language.MustParse(lang))
@@ -94,7 +111,7 @@ func orderedLangs() []string {
 	out := []string{Default}
 	files, _ := catalogFS.ReadDir("catalogs")
 	for _, f := range files {
-		if l := strings.TrimSuffix(f.Name(), ".json"); l != Default {
+		if l := strings.TrimSuffix(f.Name(), ".json"); !f.IsDir() && l != Default {
 			out = append(out, l)
 		}
 	}

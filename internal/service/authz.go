@@ -25,9 +25,7 @@ const (
 	ActTokenOwn    Action = "token.manage_own"
 )
 
-// Actions lists every action in the order of the permissions table.
-var Actions = []Action{ActDashboard, ActSiteRead, ActSiteCreate, ActSiteUpdate, ActSiteArchive, ActAuditRead, ActAuditVerify, ActMemberRead, ActMemberAdmin, ActTokenOwn}
-
+// Role shorthands for the permission tables.
 const (
 	admin = bulkhead.RoleAdmin
 	secm  = bulkhead.RoleSecurityManager
@@ -38,20 +36,47 @@ const (
 	partn = bulkhead.RolePartner
 )
 
+// grant is one row of the permissions table: an action and the roles that
+// may take it.
+type grant struct {
+	action Action
+	roles  []bulkhead.Role
+}
+
+// coreGrants are the foundation's rows. Each area of the product keeps its
+// rows in its own file (registerGrants, riskGrants, libraryGrants,
+// custodyGrants), in the order the table shows them.
+var coreGrants = []grant{
+	{ActDashboard, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr, partn}},
+	{ActSiteRead, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr}},
+	{ActSiteCreate, []bulkhead.Role{admin, secm}},
+	{ActSiteUpdate, []bulkhead.Role{admin, secm, siteo}},
+	{ActSiteArchive, []bulkhead.Role{admin, secm}},
+	{ActAuditRead, []bulkhead.Role{admin, secm, audit}},
+	{ActAuditVerify, []bulkhead.Role{admin, secm, audit}},
+	{ActMemberRead, []bulkhead.Role{admin, secm, audit}},
+	{ActMemberAdmin, []bulkhead.Role{admin}},
+	{ActTokenOwn, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr, partn}},
+}
+
+// Actions lists every action in the order of the permissions table.
+var Actions []Action
+
 // Permissions is the authorisation table: which roles may take each action.
 // It is the single source of truth; docs/permissions.md is generated from it
 // (a test keeps the two equal).
-var Permissions = map[Action][]bulkhead.Role{
-	ActDashboard:   {admin, secm, siteo, audit, contr, viewr, partn},
-	ActSiteRead:    {admin, secm, siteo, audit, contr, viewr},
-	ActSiteCreate:  {admin, secm},
-	ActSiteUpdate:  {admin, secm, siteo},
-	ActSiteArchive: {admin, secm},
-	ActAuditRead:   {admin, secm, audit},
-	ActAuditVerify: {admin, secm, audit},
-	ActMemberRead:  {admin, secm, audit},
-	ActMemberAdmin: {admin},
-	ActTokenOwn:    {admin, secm, siteo, audit, contr, viewr, partn},
+var Permissions = map[Action][]bulkhead.Role{}
+
+func init() {
+	for _, rows := range [][]grant{coreGrants, registerGrants, riskGrants, libraryGrants, custodyGrants} {
+		for _, g := range rows {
+			if _, dup := Permissions[g.action]; dup {
+				panic("service: action " + string(g.action) + " granted twice")
+			}
+			Actions = append(Actions, g.action)
+			Permissions[g.action] = g.roles
+		}
+	}
 }
 
 // Can reports whether role may take action.

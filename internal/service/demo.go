@@ -62,10 +62,44 @@ func (s *Service) LoadDemo(ctx context.Context, password string) (bool, error) {
 			return false, err
 		}
 	}
+	d := &demoOrg{org: org, sys: sys, users: map[bulkhead.Role]*bulkhead.User{}}
 	for _, in := range demoSites {
-		if _, err := s.CreateSite(ctx, sys, in); err != nil {
+		site, err := s.CreateSite(ctx, sys, in)
+		if err != nil {
+			return false, err
+		}
+		d.sites = append(d.sites, site)
+	}
+	members, err := s.store.Members(ctx, org.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		u, err := s.store.User(ctx, m.UserID)
+		if err != nil {
+			return false, err
+		}
+		d.users[m.Role] = u
+	}
+	for _, add := range []func(context.Context, *demoOrg) error{s.demoRegisters, s.demoRisk, s.demoLibrary, s.demoCustody} {
+		if err := add(ctx, d); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
+}
+
+// demoOrg is what each area's demo content builds on.
+type demoOrg struct {
+	org   *bulkhead.Organization
+	sys   Actor                            // the system actor of the demo organisation
+	sites []*bulkhead.Site                 // in demoSites order: NLVEN, NLRTM, BEANR, MXNLD
+	users map[bulkhead.Role]*bulkhead.User // one demo user per role
+}
+
+// as returns an actor for the demo user holding role, so that demo records
+// carry real authors and approvers.
+func (d *demoOrg) as(role bulkhead.Role) Actor {
+	u := d.users[role]
+	return Actor{UserID: u.ID, Name: u.Email, OrgID: d.org.ID, Role: role, Via: "demo"}
 }

@@ -5,6 +5,8 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +45,14 @@ func Run(t *testing.T, open Open) {
 		{"AuditChain", testAuditChain},
 		{"AuditTamper", testAuditTamper},
 		{"AuditConcurrent", testAuditConcurrent},
+	}
+	for _, area := range []map[string]func(*testing.T, Store){registerTests, riskTests, libraryTests, custodyTests} {
+		for _, name := range slices.Sorted(maps.Keys(area)) {
+			tests = append(tests, struct {
+				name string
+				fn   func(*testing.T, Store)
+			}{name, area[name]})
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,6 +102,11 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /members", s.auth(s.addMember))
 	mux.HandleFunc("POST /members/{id}/role", s.auth(s.setMemberRole))
 
+	s.registerRoutes(mux)
+	s.riskRoutes(mux)
+	s.libraryRoutes(mux)
+	s.custodyRoutes(mux)
+
 	mux.HandleFunc("/", s.public(s.notFound))
 	return mux
 }
