@@ -10,6 +10,7 @@ import (
 // record of another organisation as missing.
 type Reader interface {
 	RegisterReader
+	DocumentReader
 	RiskReader
 	LibraryReader
 	CustodyReader
@@ -71,6 +72,7 @@ type Reader interface {
 type Tx interface {
 	Reader
 	RegisterWriter
+	DocumentWriter
 	RiskWriter
 	LibraryWriter
 	CustodyWriter

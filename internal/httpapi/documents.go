@@ -1,0 +1,6 @@
+package httpapi
+
+// documentRoutes are the API routes of controlled documents (issue 3).
+func documentRoutes() []Route {
+	return nil
+}
