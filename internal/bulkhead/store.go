@@ -10,6 +10,7 @@ import (
 // record of another organisation as missing.
 type Reader interface {
 	RegisterReader
+	PeopleReader
 	DocumentReader
 	RiskReader
 	LibraryReader
@@ -72,6 +73,7 @@ type Reader interface {
 type Tx interface {
 	Reader
 	RegisterWriter
+	PeopleWriter
 	DocumentWriter
 	RiskWriter
 	LibraryWriter

@@ -44,7 +44,7 @@ type grant struct {
 }
 
 // coreGrants are the foundation's rows. Each area of the product keeps its
-// rows in its own file (registerGrants, riskGrants, libraryGrants,
+// rows in its own file (registerGrants, peopleGrants, riskGrants, libraryGrants,
 // custodyGrants), in the order the table shows them.
 var coreGrants = []grant{
 	{ActDashboard, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr, partn}},

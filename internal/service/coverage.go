@@ -25,7 +25,7 @@ func (s *Service) ClauseCoverage(ctx context.Context, a Actor) ([]ClauseStatus, 
 		return nil, err
 	}
 	var out []ClauseStatus
-	for _, src := range []func(context.Context, Actor) ([]ClauseStatus, error){s.registerCoverage, s.documentCoverage} {
+	for _, src := range []func(context.Context, Actor) ([]ClauseStatus, error){s.registerCoverage, s.peopleCoverage, s.documentCoverage} {
 		cs, err := src(ctx, a)
 		if err != nil {
 			return nil, err

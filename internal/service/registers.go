@@ -17,14 +17,6 @@ func (s *Service) registerCoverage(ctx context.Context, a Actor) ([]ClauseStatus
 	return nil, nil
 }
 
-// PeopleSites returns, for each user of the organisation who is a person
-// in the people register, the IDs of the sites they work at, so that other
-// registers (document acknowledgements) can group users by site. Users not
-// in the register are absent. The caller has already authorised the read.
-func (s *Service) peopleSites(ctx context.Context, orgID string) (map[string][]string, error) {
-	return map[string][]string{}, nil
-}
-
 // demoRegisters adds the demo organisation's records of the registers of clauses 4, 5, 6.2, 6.3 and 7 (issue 3).
 func (s *Service) demoRegisters(ctx context.Context, d *demoOrg) error {
 	return nil

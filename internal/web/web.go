@@ -103,6 +103,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /members/{id}/role", s.auth(s.setMemberRole))
 
 	s.registerRoutes(mux)
+	s.peopleRoutes(mux)
 	s.documentRoutes(mux)
 	s.riskRoutes(mux)
 	s.libraryRoutes(mux)
