@@ -41,6 +41,7 @@ type Role string
 // package service.
 const (
 	RoleAdmin           Role = "admin"
+	RoleTopManagement   Role = "top_management" // ISO 28000 5.1: approves the policy, accepts residual risk, chairs management review
 	RoleSecurityManager Role = "security_manager"
 	RoleSiteOfficer     Role = "site_officer"
 	RoleAuditor         Role = "auditor"
@@ -50,7 +51,7 @@ const (
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleSecurityManager, RoleSiteOfficer, RoleAuditor, RoleContributor, RoleViewer, RolePartner}
+var Roles = []Role{RoleAdmin, RoleTopManagement, RoleSecurityManager, RoleSiteOfficer, RoleAuditor, RoleContributor, RoleViewer, RolePartner}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

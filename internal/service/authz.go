@@ -28,6 +28,7 @@ const (
 // Role shorthands for the permission tables.
 const (
 	admin = bulkhead.RoleAdmin
+	topm  = bulkhead.RoleTopManagement
 	secm  = bulkhead.RoleSecurityManager
 	siteo = bulkhead.RoleSiteOfficer
 	audit = bulkhead.RoleAuditor
@@ -47,16 +48,16 @@ type grant struct {
 // rows in its own file (registerGrants, peopleGrants, riskGrants, libraryGrants,
 // custodyGrants), in the order the table shows them.
 var coreGrants = []grant{
-	{ActDashboard, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr, partn}},
-	{ActSiteRead, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr}},
+	{ActDashboard, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr, partn}},
+	{ActSiteRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActSiteCreate, []bulkhead.Role{admin, secm}},
 	{ActSiteUpdate, []bulkhead.Role{admin, secm, siteo}},
 	{ActSiteArchive, []bulkhead.Role{admin, secm}},
-	{ActAuditRead, []bulkhead.Role{admin, secm, audit}},
-	{ActAuditVerify, []bulkhead.Role{admin, secm, audit}},
-	{ActMemberRead, []bulkhead.Role{admin, secm, audit}},
+	{ActAuditRead, []bulkhead.Role{admin, topm, secm, audit}},
+	{ActAuditVerify, []bulkhead.Role{admin, topm, secm, audit}},
+	{ActMemberRead, []bulkhead.Role{admin, topm, secm, audit}},
 	{ActMemberAdmin, []bulkhead.Role{admin}},
-	{ActTokenOwn, []bulkhead.Role{admin, secm, siteo, audit, contr, viewr, partn}},
+	{ActTokenOwn, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr, partn}},
 }
 
 // Actions lists every action in the order of the permissions table.

@@ -21,6 +21,7 @@ type DemoUser struct {
 // DemoUsers are the demo organisation's members: one per role.
 var DemoUsers = []DemoUser{
 	{"admin@harbourline.example", "Ingrid Visser", bulkhead.RoleAdmin, "en", "Europe/Amsterdam"},
+	{"director@harbourline.example", "Hendrik Bakker", bulkhead.RoleTopManagement, "en", "Europe/Amsterdam"},
 	{"security.manager@harbourline.example", "Marco de Vries", bulkhead.RoleSecurityManager, "en", "Europe/Amsterdam"},
 	{"site.officer@harbourline.example", "Lucía Hernández", bulkhead.RoleSiteOfficer, "es", "America/Matamoros"},
 	{"auditor@harbourline.example", "Priya Raman", bulkhead.RoleAuditor, "en", "Europe/London"},

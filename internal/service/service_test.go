@@ -89,17 +89,17 @@ func mergeExpected(parts ...map[service.Action]string) map[service.Action]string
 type actionTests func(svc *service.Service, f *fixture) map[service.Action]func(a service.Actor) error
 
 var coreExpected = map[service.Action]string{
-	//                        admin secm site audit contr view partner
-	service.ActDashboard:   "YYYYYYY",
-	service.ActSiteRead:    "YYYYYY-",
-	service.ActSiteCreate:  "YY-----",
-	service.ActSiteUpdate:  "YYY----",
-	service.ActSiteArchive: "YY-----",
-	service.ActAuditRead:   "YY-Y---",
-	service.ActAuditVerify: "YY-Y---",
-	service.ActMemberRead:  "YY-Y---",
-	service.ActMemberAdmin: "Y------",
-	service.ActTokenOwn:    "YYYYYYY",
+	//                        admin topm secm site audit contr view partner
+	service.ActDashboard:   "YYYYYYYY",
+	service.ActSiteRead:    "YYYYYYY-",
+	service.ActSiteCreate:  "Y-Y-----",
+	service.ActSiteUpdate:  "Y-YY----",
+	service.ActSiteArchive: "Y-Y-----",
+	service.ActAuditRead:   "YYY-Y---",
+	service.ActAuditVerify: "YYY-Y---",
+	service.ActMemberRead:  "YYY-Y---",
+	service.ActMemberAdmin: "Y-------",
+	service.ActTokenOwn:    "YYYYYYYY",
 }
 
 func TestPermissionTableMatchesExpected(t *testing.T) {

@@ -192,8 +192,22 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// applyMigration runs one migration in its own IMMEDIATE transaction on a
+// dedicated writer connection. Foreign keys are off while it runs, as
+// SQLite's procedure for rebuilding a table requires, and checked with
+// foreign_key_check before it commits: a migration that leaves a dangling
+// reference fails and changes nothing.
 func (db *DB) applyMigration(ctx context.Context, name, body string) error {
-	tx, err := db.writer.BeginTx(ctx, nil) // IMMEDIATE: serialises with other processes
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil) // IMMEDIATE: serialises with other processes
 	if err != nil {
 		return err
 	}
@@ -207,6 +221,27 @@ func (db *DB) applyMigration(ctx context.Context, name, body string) error {
 	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	var dangling []string
+	for rows.Next() {
+		var table, parent string
+		var rowid, fkid sql.NullInt64
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			rows.Close()
+			return err
+		}
+		dangling = append(dangling, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(dangling) > 0 {
+		return fmt.Errorf("foreign keys broken: %s", strings.Join(dangling, "; "))
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, bulkhead.Now().UnixMicro()); err != nil {
 		return err
