@@ -625,4 +625,3 @@ func (c *conds) before(col string, d bulkhead.Date) {
 		c.add(col+" <> '' AND "+col+" < ?", string(d))
 	}
 }
-

@@ -108,9 +108,15 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 	return map[service.Action]func(a service.Actor) error{
 		service.ActIssueRead: read(
 			func(a service.Actor) error { _, err := svc.ContextIssue(ctx, a, r.issue.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.ContextIssues(ctx, a, bulkhead.ContextIssueFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.ContextIssues(ctx, a, bulkhead.ContextIssueFilter{})
+				return err
+			}),
 		service.ActIssueWrite: write(
-			func(a service.Actor) error { _, err := svc.CreateContextIssue(ctx, a, issueInput("By "+string(a.Role))); return err },
+			func(a service.Actor) error {
+				_, err := svc.CreateContextIssue(ctx, a, issueInput("By "+string(a.Role)))
+				return err
+			},
 			func(a service.Actor) error {
 				_, err := svc.UpdateContextIssue(ctx, a, r.issue.ID, bulkhead.ContextIssueInput{Effect: ptr("by " + string(a.Role))})
 				return err
@@ -119,7 +125,10 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 			func(a service.Actor) error { _, err := svc.ArchiveContextIssue(ctx, a, r.issue.ID, false); return err }),
 		service.ActPartyRead: read(
 			func(a service.Actor) error { _, err := svc.PartyRequirements(ctx, a, r.party.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.InterestedParties(ctx, a, bulkhead.PartyFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.InterestedParties(ctx, a, bulkhead.PartyFilter{})
+				return err
+			}),
 		service.ActPartyWrite: write(
 			func(a service.Actor) error {
 				_, err := svc.CreateInterestedParty(ctx, a, bulkhead.InterestedPartyInput{Type: ptr("customer"), Name: ptr("By " + string(a.Role))})
@@ -133,24 +142,48 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 				_, err := svc.CreatePartyRequirement(ctx, a, r.party.ID, bulkhead.PartyRequirementInput{Source: ptr("legal"), Description: ptr("x")})
 				return err
 			},
-			func(a service.Actor) error { _, err := svc.ArchiveInterestedParty(ctx, a, r.party.ID, true); return err },
-			func(a service.Actor) error { _, err := svc.ArchiveInterestedParty(ctx, a, r.party.ID, false); return err }),
+			func(a service.Actor) error {
+				_, err := svc.ArchiveInterestedParty(ctx, a, r.party.ID, true)
+				return err
+			},
+			func(a service.Actor) error {
+				_, err := svc.ArchiveInterestedParty(ctx, a, r.party.ID, false)
+				return err
+			}),
 		service.ActLegalRead: read(
 			func(a service.Actor) error { _, err := svc.LegalRequirement(ctx, a, r.legal.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.LegalRequirements(ctx, a, bulkhead.LegalFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.LegalRequirements(ctx, a, bulkhead.LegalFilter{})
+				return err
+			}),
 		service.ActLegalWrite: write(
-			func(a service.Actor) error { _, err := svc.CreateLegalRequirement(ctx, a, legalInput("By "+string(a.Role), "")); return err },
+			func(a service.Actor) error {
+				_, err := svc.CreateLegalRequirement(ctx, a, legalInput("By "+string(a.Role), ""))
+				return err
+			},
 			func(a service.Actor) error {
 				_, err := svc.UpdateLegalRequirement(ctx, a, r.legal.ID, bulkhead.LegalRequirementInput{Summary: ptr("by " + string(a.Role))})
 				return err
 			},
-			func(a service.Actor) error { _, err := svc.ArchiveLegalRequirement(ctx, a, r.legal.ID, true); return err },
-			func(a service.Actor) error { _, err := svc.ArchiveLegalRequirement(ctx, a, r.legal.ID, false); return err }),
+			func(a service.Actor) error {
+				_, err := svc.ArchiveLegalRequirement(ctx, a, r.legal.ID, true)
+				return err
+			},
+			func(a service.Actor) error {
+				_, err := svc.ArchiveLegalRequirement(ctx, a, r.legal.ID, false)
+				return err
+			}),
 		service.ActObjRead: read(
 			func(a service.Actor) error { _, err := svc.ObjectiveActions(ctx, a, r.obj.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.Objectives(ctx, a, bulkhead.ObjectiveFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.Objectives(ctx, a, bulkhead.ObjectiveFilter{})
+				return err
+			}),
 		service.ActObjWrite: write(
-			func(a service.Actor) error { _, err := svc.CreateObjective(ctx, a, objectiveInput("By "+string(a.Role))); return err },
+			func(a service.Actor) error {
+				_, err := svc.CreateObjective(ctx, a, objectiveInput("By "+string(a.Role)))
+				return err
+			},
 			func(a service.Actor) error {
 				_, err := svc.UpdateObjective(ctx, a, r.obj.ID, bulkhead.ObjectiveInput{Unit: ptr(string(a.Role))})
 				return err
@@ -163,7 +196,10 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 			func(a service.Actor) error { _, err := svc.ArchiveObjective(ctx, a, r.obj.ID, false); return err }),
 		service.ActChangeRead: read(
 			func(a service.Actor) error { _, err := svc.PlannedChange(ctx, a, r.change.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.PlannedChanges(ctx, a, bulkhead.ChangeFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.PlannedChanges(ctx, a, bulkhead.ChangeFilter{})
+				return err
+			}),
 		service.ActChangeWrite: write(
 			func(a service.Actor) error {
 				_, err := svc.CreatePlannedChange(ctx, a, bulkhead.PlannedChangeInput{Title: ptr("By " + string(a.Role)), Description: ptr("x")})
@@ -174,7 +210,10 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 				return err
 			},
 			func(a service.Actor) error { _, err := svc.ArchivePlannedChange(ctx, a, r.change.ID, true); return err },
-			func(a service.Actor) error { _, err := svc.ArchivePlannedChange(ctx, a, r.change.ID, false); return err }),
+			func(a service.Actor) error {
+				_, err := svc.ArchivePlannedChange(ctx, a, r.change.ID, false)
+				return err
+			}),
 		service.ActChangeDecide: func(a service.Actor) error {
 			c := must(svc.CreatePlannedChange(ctx, sys, changeInput("To decide", f.actors[bulkhead.RoleContributor].UserID)))
 			_, err := svc.DecideChange(ctx, a, c.ID, true)
@@ -182,9 +221,15 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 		},
 		service.ActCommRead: read(
 			func(a service.Actor) error { _, err := svc.Communication(ctx, a, r.comm.ID); return err },
-			func(a service.Actor) error { _, _, err := svc.Communications(ctx, a, bulkhead.CommunicationFilter{}); return err }),
+			func(a service.Actor) error {
+				_, _, err := svc.Communications(ctx, a, bulkhead.CommunicationFilter{})
+				return err
+			}),
 		service.ActCommWrite: write(
-			func(a service.Actor) error { _, err := svc.CreateCommunication(ctx, a, commInput("By "+string(a.Role), a.UserID)); return err },
+			func(a service.Actor) error {
+				_, err := svc.CreateCommunication(ctx, a, commInput("By "+string(a.Role), a.UserID))
+				return err
+			},
 			func(a service.Actor) error {
 				_, err := svc.UpdateCommunication(ctx, a, r.comm.ID, bulkhead.CommunicationInput{Notes: ptr("by " + string(a.Role))})
 				return err

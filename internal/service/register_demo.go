@@ -18,7 +18,9 @@ func (s *Service) demoRegisters(ctx context.Context, d *demoOrg) error {
 	officer := d.as(bulkhead.RoleSiteOfficer)
 	uid := func(r bulkhead.Role) *string { return sp(d.users[r].ID) }
 	today := s.now()
-	day := func(days int) *string { return sp(string(bulkhead.DateOf(today.Add(time.Duration(days) * 24 * time.Hour)))) }
+	day := func(days int) *string {
+		return sp(string(bulkhead.DateOf(today.Add(time.Duration(days) * 24 * time.Hour))))
+	}
 	site := func(i ...int) *[]string {
 		var ids []string
 		for _, n := range i {
@@ -157,7 +159,7 @@ func (s *Service) demoRegisters(ctx context.Context, d *demoOrg) error {
 		Description: sp("The yard gets a second entrance from the new ring road; the gatehouse and its access control move there and the old gate closes."),
 		Reason:      sp("Queueing trucks on the highway shoulder at the old gate; the municipality asked for the move."),
 		SiteIDs:     site(laredo), Processes: sp("Gate-in and gate-out, 17-point inspection, driver identity checks"),
-		RiskReview: sp("During the move both gates are manned; temporary fencing; CCTV coverage of the new gate before go-live. C-TPAT profile to be updated."),
+		RiskReview:   sp("During the move both gates are manned; temporary fencing; CCTV coverage of the new gate before go-live. C-TPAT profile to be updated."),
 		RiskReviewed: &reviewed, ReviewerID: uid(bulkhead.RoleSecurityManager), PlannedDate: day(21),
 	}); err != nil {
 		return err
@@ -166,7 +168,7 @@ func (s *Service) demoRegisters(ctx context.Context, d *demoOrg) error {
 		Title:       sp("Replace the Venlo access-control system"),
 		Description: sp("Badge readers and the access-control server at the Venlo DC are replaced by a new system with two-factor access for the high-value cage."),
 		Reason:      sp("The current system is out of support."), SiteIDs: site(venlo), Processes: sp("Staff and visitor access, high-value cage"),
-		RiskReview: sp("Cut-over at a weekend with guards at every door; old badges blocked after go-live; works council informed."),
+		RiskReview:   sp("Cut-over at a weekend with guards at every door; old badges blocked after go-live; works council informed."),
 		RiskReviewed: &reviewed, ReviewerID: uid(bulkhead.RoleSecurityManager), PlannedDate: day(45),
 	})
 	if err != nil {

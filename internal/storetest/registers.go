@@ -89,7 +89,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				issue.Origin, issue.Category, issue.Title, issue.ReviewDate, issue.UpdatedAt, issue.ArchivedAt = bulkhead.OriginInternal, bulkhead.IssueLegal, "T2", "", later, &later
 			},
-			missing: func(tx bulkhead.Tx) error { c := *issue; c.ID = bulkhead.NewID(); return tx.UpdateContextIssue(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *issue
+				c.ID = bulkhead.NewID()
+				return tx.UpdateContextIssue(ctx, &c)
+			}},
 		{name: "party",
 			create: func(tx bulkhead.Tx) error { return tx.CreateInterestedParty(ctx, party) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdateInterestedParty(ctx, party) },
@@ -98,7 +102,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				party.Type, party.Name, party.Contact, party.Notes, party.UpdatedAt = bulkhead.PartyCustomer, "Shipper", "", "", later
 			},
-			missing: func(tx bulkhead.Tx) error { c := *party; c.ID = bulkhead.NewID(); return tx.UpdateInterestedParty(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *party
+				c.ID = bulkhead.NewID()
+				return tx.UpdateInterestedParty(ctx, &c)
+			}},
 		{name: "party requirement",
 			create: func(tx bulkhead.Tx) error { return tx.CreatePartyRequirement(ctx, req) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdatePartyRequirement(ctx, req) },
@@ -107,7 +115,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				req.Source, req.Addressed, req.How, req.ArchivedAt = bulkhead.SourceLegal, false, "", &later
 			},
-			missing: func(tx bulkhead.Tx) error { c := *req; c.ID = bulkhead.NewID(); return tx.UpdatePartyRequirement(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *req
+				c.ID = bulkhead.NewID()
+				return tx.UpdatePartyRequirement(ctx, &c)
+			}},
 		{name: "legal requirement",
 			create: func(tx bulkhead.Tx) error { return tx.CreateLegalRequirement(ctx, legal) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdateLegalRequirement(ctx, legal) },
@@ -116,7 +128,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				legal.SiteIDs, legal.OwnerID, legal.NextReview, legal.Compliance = []string{w.site2.ID}, "", "2027-01-01", bulkhead.NonCompliant
 			},
-			missing: func(tx bulkhead.Tx) error { c := *legal; c.ID = bulkhead.NewID(); return tx.UpdateLegalRequirement(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *legal
+				c.ID = bulkhead.NewID()
+				return tx.UpdateLegalRequirement(ctx, &c)
+			}},
 		{name: "objective",
 			create: func(tx bulkhead.Tx) error { return tx.CreateObjective(ctx, obj) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdateObjective(ctx, obj) },
@@ -134,7 +150,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				act.OwnerID, act.DueDate, act.Status = w.bob.ID, "", bulkhead.ActionDone
 			},
-			missing: func(tx bulkhead.Tx) error { c := *act; c.ID = bulkhead.NewID(); return tx.UpdateObjectiveAction(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *act
+				c.ID = bulkhead.NewID()
+				return tx.UpdateObjectiveAction(ctx, &c)
+			}},
 		{name: "planned change",
 			create: func(tx bulkhead.Tx) error { return tx.CreatePlannedChange(ctx, change) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdatePlannedChange(ctx, change) },
@@ -143,7 +163,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				change.SiteIDs, change.ApprovedBy, change.ApprovedOn, change.Status, change.ReviewerID = []string{}, w.ann.ID, "2026-02-01", bulkhead.ChangeApproved, ""
 			},
-			missing: func(tx bulkhead.Tx) error { c := *change; c.ID = bulkhead.NewID(); return tx.UpdatePlannedChange(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *change
+				c.ID = bulkhead.NewID()
+				return tx.UpdatePlannedChange(ctx, &c)
+			}},
 		{name: "communication",
 			create: func(tx bulkhead.Tx) error { return tx.CreateCommunication(ctx, comm) },
 			update: func(tx bulkhead.Tx) error { return tx.UpdateCommunication(ctx, comm) },
@@ -152,7 +176,11 @@ func testRegisterRoundTrip(t *testing.T, s Store) {
 			change: func() {
 				comm.Frequency, comm.Channel, comm.Direction, comm.CommunicatorID = bulkhead.FreqOnEvent, bulkhead.ChannelPortal, bulkhead.OriginExternal, w.ann.ID
 			},
-			missing: func(tx bulkhead.Tx) error { c := *comm; c.ID = bulkhead.NewID(); return tx.UpdateCommunication(ctx, &c) }},
+			missing: func(tx bulkhead.Tx) error {
+				c := *comm
+				c.ID = bulkhead.NewID()
+				return tx.UpdateCommunication(ctx, &c)
+			}},
 	}
 	for _, c := range cases {
 		write(t, s, c.create)
