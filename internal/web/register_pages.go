@@ -120,7 +120,9 @@ var issuePage = &regPage[*bulkhead.ContextIssue, bulkhead.ContextIssueFilter, bu
 	kind: bulkhead.KindContextIssue, read: service.ActIssueRead, write: service.ActIssueWrite, file: "context-issues",
 	cols: []colSpec[*bulkhead.ContextIssue]{
 		{labelKey: "regf.title", sort: "title", cell: func(c *call, x *bulkhead.ContextIssue, _ *refs) cell { return cell{Text: x.Title} }},
-		{labelKey: "regf.origin", sort: "origin", cell: func(c *call, x *bulkhead.ContextIssue, _ *refs) cell { return cell{Text: c.enumLabel("origin", string(x.Origin))} }},
+		{labelKey: "regf.origin", sort: "origin", cell: func(c *call, x *bulkhead.ContextIssue, _ *refs) cell {
+			return cell{Text: c.enumLabel("origin", string(x.Origin))}
+		}},
 		{labelKey: "regf.category", sort: "category", cell: func(c *call, x *bulkhead.ContextIssue, _ *refs) cell {
 			return cell{Text: c.enumLabel("category", string(x.Category))}
 		}},
@@ -176,7 +178,9 @@ var partyPage = &regPage[*bulkhead.InterestedParty, bulkhead.PartyFilter, bulkhe
 	kind: bulkhead.KindParty, read: service.ActPartyRead, write: service.ActPartyWrite, file: "interested-parties",
 	cols: []colSpec[*bulkhead.InterestedParty]{
 		{labelKey: "regf.name", sort: "name", cell: func(c *call, x *bulkhead.InterestedParty, _ *refs) cell { return cell{Text: x.Name} }},
-		{labelKey: "regf.party_type", sort: "type", cell: func(c *call, x *bulkhead.InterestedParty, _ *refs) cell { return cell{Text: c.enumLabel("party", string(x.Type))} }},
+		{labelKey: "regf.party_type", sort: "type", cell: func(c *call, x *bulkhead.InterestedParty, _ *refs) cell {
+			return cell{Text: c.enumLabel("party", string(x.Type))}
+		}},
 		{labelKey: "regf.contact", cell: func(c *call, x *bulkhead.InterestedParty, _ *refs) cell { return cell{Text: truncate(x.Contact, 80)} }},
 		{labelKey: "field.updated", sort: "updated_at", descLead: true, cell: func(c *call, x *bulkhead.InterestedParty, _ *refs) cell {
 			return cell{Text: c.dateTime(x.UpdatedAt), Class: "nowrap"}
@@ -361,7 +365,9 @@ var objectivePage = &regPage[*bulkhead.Objective, bulkhead.ObjectiveFilter, bulk
 	kind: bulkhead.KindObjective, read: service.ActObjRead, write: service.ActObjWrite, file: "objectives",
 	cols: []colSpec[*bulkhead.Objective]{
 		{labelKey: "regf.statement", sort: "statement", cell: func(c *call, x *bulkhead.Objective, _ *refs) cell { return cell{Text: truncate(x.Statement, 120)} }},
-		{labelKey: "regf.progress", cell: func(c *call, x *bulkhead.Objective, _ *refs) cell { return cell{Text: progressText(c, x), Class: "nowrap"} }},
+		{labelKey: "regf.progress", cell: func(c *call, x *bulkhead.Objective, _ *refs) cell {
+			return cell{Text: progressText(c, x), Class: "nowrap"}
+		}},
 		{labelKey: "regf.owner", cell: func(c *call, x *bulkhead.Objective, r *refs) cell { return cell{Text: r.memberName(x.OwnerID)} }},
 		{labelKey: "regf.due_date", sort: "due_date", cell: func(c *call, x *bulkhead.Objective, _ *refs) cell {
 			return dueCell(c, x.DueDate, x.ArchivedAt == nil && x.Status.Open())
@@ -515,7 +521,9 @@ var changePage = &regPage[*bulkhead.PlannedChange, bulkhead.ChangeFilter, bulkhe
 	list: (*service.Service).PlannedChanges, each: (*service.Service).EachPlannedChange, table: export.PlannedChanges,
 	get: (*service.Service).PlannedChange, create: (*service.Service).CreatePlannedChange, update: (*service.Service).UpdatePlannedChange,
 	archive: (*service.Service).ArchivePlannedChange, name: func(x *bulkhead.PlannedChange) string { return x.Title },
-	defaults: func(c *call) url.Values { return url.Values{"requester_id": {c.actor().UserID}, "status": {string(bulkhead.ChangeProposed)}} },
+	defaults: func(c *call) url.Values {
+		return url.Values{"requester_id": {c.actor().UserID}, "status": {string(bulkhead.ChangeProposed)}}
+	},
 	form: func(c *call, v url.Values, r *refs) *form {
 		b := newFB(c, v)
 		b.text("title", "regf.title", true, 300)
@@ -603,9 +611,15 @@ var commPage = &regPage[*bulkhead.Communication, bulkhead.CommunicationFilter, b
 			return cell{Text: t}
 		}},
 		{labelKey: "regf.audience", cell: func(c *call, x *bulkhead.Communication, _ *refs) cell { return cell{Text: x.Audience} }},
-		{labelKey: "regf.channel", sort: "channel", cell: func(c *call, x *bulkhead.Communication, _ *refs) cell { return cell{Text: c.enumLabel("channel", string(x.Channel))} }},
-		{labelKey: "regf.communicator", cell: func(c *call, x *bulkhead.Communication, r *refs) cell { return cell{Text: r.memberName(x.CommunicatorID)} }},
-		{labelKey: "regf.direction", sort: "direction", cell: func(c *call, x *bulkhead.Communication, _ *refs) cell { return cell{Text: c.enumLabel("origin", string(x.Direction))} }},
+		{labelKey: "regf.channel", sort: "channel", cell: func(c *call, x *bulkhead.Communication, _ *refs) cell {
+			return cell{Text: c.enumLabel("channel", string(x.Channel))}
+		}},
+		{labelKey: "regf.communicator", cell: func(c *call, x *bulkhead.Communication, r *refs) cell {
+			return cell{Text: r.memberName(x.CommunicatorID)}
+		}},
+		{labelKey: "regf.direction", sort: "direction", cell: func(c *call, x *bulkhead.Communication, _ *refs) cell {
+			return cell{Text: c.enumLabel("origin", string(x.Direction))}
+		}},
 	},
 	filters: []filterSpec{enumFilter("direction", "regf.direction", "reg.any", "origin", bulkhead.Origins), enumFilter("channel", "regf.channel", "reg.any", "channel", bulkhead.Channels)},
 	filter: func(q url.Values, lf bulkhead.ListFilter) bulkhead.CommunicationFilter {

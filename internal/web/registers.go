@@ -51,7 +51,9 @@ func (s *server) registerRoutes(mux *http.ServeMux) {
 }
 
 // routable is a register or child spec.
-type routable interface{ register(s *server, mux *http.ServeMux) }
+type routable interface {
+	register(s *server, mux *http.ServeMux)
+}
 
 // refs are the organisation's members and sites, for choosing and naming
 // the records a register entry points at. Loaded once per request.
