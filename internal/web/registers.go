@@ -616,8 +616,9 @@ func (p *regPage[T, F, I]) save(s *server, c *call, id string) error {
 	case bulkhead.EINVALID:
 		var cur T
 		if id != "" {
-			if cur, err = p.get(s.svc, c.r.Context(), c.actor(), id); err != nil {
-				return err
+			var gerr error
+			if cur, gerr = p.get(s.svc, c.r.Context(), c.actor(), id); gerr != nil {
+				return gerr
 			}
 		}
 		p.renderForm(s, c, http.StatusUnprocessableEntity, cur, id != "", c.r.PostForm, bulkhead.ErrorFields(err))
