@@ -227,8 +227,10 @@ func queryRecs[T any](ctx context.Context, q queries, t *regTable[T], where, ord
 }
 
 // listRecs runs a register list: the common filter, the register's own
-// conditions, a count and a page. Text is searched and sorted in the "C"
-// collation, ASCII-only lower(), as SQLite does.
+// conditions, the total and a page. Text is searched and sorted in the "C"
+// collation, ASCII-only lower(), as SQLite does. The page is found in two
+// steps, its IDs then its records, as in package sqlite; a search counts
+// its matches in the same pass.
 func listRecs[T any](ctx context.Context, q queries, t *regTable[T], f bulkhead.ListFilter, conds []string, cargs []any) ([]*T, int, error) {
 	where := append([]string{"org_id = ?"}, conds...)
 	qa := append([]any{f.OrgID}, cargs...)
@@ -248,10 +250,6 @@ func listRecs[T any](ctx context.Context, q queries, t *regTable[T], f bulkhead.
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	w := strings.Join(where, " AND ")
-	var total int
-	if err := q.q.QueryRow(ctx, rebind(`SELECT count(*) FROM `+t.name+` WHERE `+w), qa...).Scan(&total); err != nil {
-		return nil, 0, mapErr(err)
-	}
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
@@ -260,8 +258,56 @@ func listRecs[T any](ctx context.Context, q queries, t *regTable[T], f bulkhead.
 	for _, e := range t.sorts[f.Sort] {
 		order = append(order, e+dir)
 	}
-	order = append(order, `id COLLATE "C"`+dir)
-	list, err := queryRecs(ctx, q, t, w, strings.Join(order, ", ")+" LIMIT ? OFFSET ?", append(qa, f.Limit, f.Offset)...)
+	o := strings.Join(append(order, `id COLLATE "C"`+dir), ", ")
+	count := func() (int, error) {
+		var n int
+		err := q.q.QueryRow(ctx, rebind(`SELECT count(*) FROM `+t.name+` WHERE `+w), qa...).Scan(&n)
+		return n, mapErr(err)
+	}
+	total := -1
+	if f.Query == "" {
+		var err error
+		if total, err = count(); err != nil {
+			return nil, 0, err
+		}
+		if f.Offset >= total {
+			return []*T{}, total, nil
+		}
+	}
+	sel := `SELECT id, count(*) OVER () FROM `
+	if f.Query == "" {
+		sel = `SELECT id, 0 FROM `
+	}
+	rows, err := q.q.Query(ctx, rebind(sel+t.name+` WHERE `+w+` ORDER BY `+o+` LIMIT ? OFFSET ?`), append(qa, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, mapErr(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, 0, mapErr(err)
+		}
+		ids = append(ids, id)
+		if total < 0 {
+			total = int(n)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	if total < 0 {
+		if total, err = count(); err != nil {
+			return nil, 0, err
+		}
+	}
+	if len(ids) == 0 {
+		return []*T{}, total, nil
+	}
+	list, err := queryRecs(ctx, q, t, `org_id = ? AND id = ANY(?)`, o, f.OrgID, ids)
 	return list, total, err
 }
 
@@ -413,8 +459,9 @@ func (q queries) LegalRequirements(ctx context.Context, f bulkhead.LegalFilter) 
 	c.eq("owner_id", f.OwnerID)
 	c.before("next_review", f.ReviewBefore)
 	if f.SiteID != "" {
-		c.add(`(NOT EXISTS (SELECT 1 FROM legal_requirement_sites l WHERE l.requirement_id = legal_requirements.id)
-			OR EXISTS (SELECT 1 FROM legal_requirement_sites l WHERE l.requirement_id = legal_requirements.id AND l.site_id = ?))`, f.SiteID)
+		// Uncorrelated, so that each subquery runs once, not per row.
+		c.add(`(id NOT IN (SELECT requirement_id FROM legal_requirement_sites WHERE org_id = ?)
+			OR id IN (SELECT requirement_id FROM legal_requirement_sites WHERE site_id = ?))`, f.OrgID, f.SiteID)
 	}
 	return listRecs(ctx, q, legalTable, f.ListFilter, c.where, c.args)
 }
@@ -523,7 +570,7 @@ func (q queries) PlannedChanges(ctx context.Context, f bulkhead.ChangeFilter) ([
 	var c conds
 	c.eq("status", string(f.Status))
 	if f.SiteID != "" {
-		c.add(`EXISTS (SELECT 1 FROM planned_change_sites l WHERE l.change_id = planned_changes.id AND l.site_id = ?)`, f.SiteID)
+		c.add(`id IN (SELECT change_id FROM planned_change_sites WHERE site_id = ?)`, f.SiteID)
 	}
 	return listRecs(ctx, q, changeTable, f.ListFilter, c.where, c.args)
 }

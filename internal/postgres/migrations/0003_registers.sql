@@ -5,6 +5,10 @@
 -- are TIMESTAMPTZ. A member reference is NULL when unset and
 -- points at a membership of the same organisation. Nothing is deleted:
 -- records are archived.
+--
+-- Each list sort key has an index (organisation, key, id, archived_at):
+-- a page's IDs are found by walking it in order without reading rows, and
+-- its archived_at serves the default filter on active records.
 
 CREATE TABLE context_issues (
 	id          TEXT PRIMARY KEY,
@@ -19,7 +23,11 @@ CREATE TABLE context_issues (
 	updated_at  TIMESTAMPTZ NOT NULL,
 	archived_at TIMESTAMPTZ
 );
-CREATE INDEX context_issues_org_idx ON context_issues (org_id, archived_at, lower(title COLLATE "C"));
+CREATE INDEX context_issues_title_idx ON context_issues (org_id, lower(title COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX context_issues_category_idx ON context_issues (org_id, (category COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX context_issues_origin_idx ON context_issues (org_id, (origin COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX context_issues_review_idx ON context_issues (org_id, (review_date = ''), review_date, (id COLLATE "C"), archived_at);
+CREATE INDEX context_issues_updated_idx ON context_issues (org_id, updated_at, (id COLLATE "C"), archived_at);
 
 CREATE TABLE interested_parties (
 	id          TEXT PRIMARY KEY,
@@ -33,7 +41,9 @@ CREATE TABLE interested_parties (
 	archived_at TIMESTAMPTZ,
 	CONSTRAINT interested_parties_org_id_key UNIQUE (org_id, id)
 );
-CREATE INDEX interested_parties_org_idx ON interested_parties (org_id, archived_at, lower(name COLLATE "C"));
+CREATE INDEX interested_parties_name_idx ON interested_parties (org_id, lower(name COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX interested_parties_type_idx ON interested_parties (org_id, (type COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX interested_parties_updated_idx ON interested_parties (org_id, updated_at, (id COLLATE "C"), archived_at);
 
 CREATE TABLE party_requirements (
 	id          TEXT PRIMARY KEY,
@@ -67,8 +77,11 @@ CREATE TABLE legal_requirements (
 	CONSTRAINT legal_requirements_org_id_key UNIQUE (org_id, id),
 	FOREIGN KEY (org_id, owner_id) REFERENCES memberships (org_id, user_id)
 );
-CREATE INDEX legal_requirements_org_idx ON legal_requirements (org_id, archived_at, lower(title COLLATE "C"));
-CREATE INDEX legal_requirements_review_idx ON legal_requirements (org_id, next_review) WHERE archived_at IS NULL;
+CREATE INDEX legal_requirements_title_idx ON legal_requirements (org_id, lower(title COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX legal_requirements_jurisdiction_idx ON legal_requirements (org_id, (jurisdiction COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX legal_requirements_review_idx ON legal_requirements (org_id, (next_review = ''), next_review, (id COLLATE "C"), archived_at);
+CREATE INDEX legal_requirements_compliance_idx ON legal_requirements (org_id, (compliance COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX legal_requirements_updated_idx ON legal_requirements (org_id, updated_at, (id COLLATE "C"), archived_at);
 
 CREATE TABLE legal_requirement_sites (
 	org_id         TEXT NOT NULL,
@@ -98,7 +111,10 @@ CREATE TABLE objectives (
 	CONSTRAINT objectives_org_id_key UNIQUE (org_id, id),
 	FOREIGN KEY (org_id, owner_id) REFERENCES memberships (org_id, user_id)
 );
-CREATE INDEX objectives_org_idx ON objectives (org_id, archived_at, due_date);
+CREATE INDEX objectives_due_idx ON objectives (org_id, due_date, (id COLLATE "C"), archived_at);
+CREATE INDEX objectives_statement_idx ON objectives (org_id, lower(statement COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX objectives_status_idx ON objectives (org_id, (status COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX objectives_updated_idx ON objectives (org_id, updated_at, (id COLLATE "C"), archived_at);
 
 CREATE TABLE objective_actions (
 	id           TEXT PRIMARY KEY,
@@ -141,7 +157,10 @@ CREATE TABLE planned_changes (
 	FOREIGN KEY (org_id, requester_id) REFERENCES memberships (org_id, user_id),
 	FOREIGN KEY (org_id, approved_by) REFERENCES memberships (org_id, user_id)
 );
-CREATE INDEX planned_changes_org_idx ON planned_changes (org_id, archived_at, planned_date);
+CREATE INDEX planned_changes_planned_idx ON planned_changes (org_id, (planned_date = ''), planned_date, (id COLLATE "C"), archived_at);
+CREATE INDEX planned_changes_title_idx ON planned_changes (org_id, lower(title COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX planned_changes_status_idx ON planned_changes (org_id, (status COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX planned_changes_updated_idx ON planned_changes (org_id, updated_at, (id COLLATE "C"), archived_at);
 
 CREATE TABLE planned_change_sites (
 	org_id    TEXT NOT NULL,
@@ -169,4 +188,8 @@ CREATE TABLE communications (
 	archived_at     TIMESTAMPTZ,
 	FOREIGN KEY (org_id, communicator_id) REFERENCES memberships (org_id, user_id)
 );
-CREATE INDEX communications_org_idx ON communications (org_id, archived_at, lower(topic COLLATE "C"));
+CREATE INDEX communications_topic_idx ON communications (org_id, lower(topic COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX communications_frequency_idx ON communications (org_id, (frequency COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX communications_channel_idx ON communications (org_id, (channel COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX communications_direction_idx ON communications (org_id, (direction COLLATE "C"), (id COLLATE "C"), archived_at);
+CREATE INDEX communications_updated_idx ON communications (org_id, updated_at, (id COLLATE "C"), archived_at);
