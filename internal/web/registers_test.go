@@ -302,7 +302,7 @@ func TestRegisterFlow(t *testing.T) {
 	if strings.Contains(c.get("/legal").body, "access logs") || !strings.Contains(c.get("/legal?status=archived").body, "access logs") {
 		t.Error("archived requirement in the wrong list")
 	}
-	c.get(loc + "/edit").want(t, http.StatusSeeOther)
+	c.get(loc+"/edit").want(t, http.StatusSeeOther)
 	c.post(loc+"/restore", url.Values{}).want(t, http.StatusSeeOther)
 	csv := c.get("/legal/export.csv?q=gdpr").want(t, http.StatusOK)
 	if lines := strings.Split(strings.TrimSpace(csv.body), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "GDPR CCTV and access logs") {
