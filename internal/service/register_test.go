@@ -122,9 +122,12 @@ func TestRegisterRules(t *testing.T) {
 		"get":     func() error { _, err := svc.LegalRequirement(ctx, oa, r.legal.ID); return err }(),
 		"update":  func() error { _, err := svc.UpdateContextIssue(ctx, oa, r.issue.ID, issueInput("x")); return err }(),
 		"archive": func() error { _, err := svc.ArchiveObjective(ctx, oa, r.obj.ID, true); return err }(),
-		"child":   func() error { _, err := svc.CreatePartyRequirement(ctx, oa, r.party.ID, bulkhead.PartyRequirementInput{}); return err }(),
-		"decide":  func() error { _, err := svc.DecideChange(ctx, oa, r.change.ID, true); return err }(),
-		"list":    func() error { _, err := svc.ObjectiveActions(ctx, oa, r.obj.ID); return err }(),
+		"child": func() error {
+			_, err := svc.CreatePartyRequirement(ctx, oa, r.party.ID, bulkhead.PartyRequirementInput{})
+			return err
+		}(),
+		"decide": func() error { _, err := svc.DecideChange(ctx, oa, r.change.ID, true); return err }(),
+		"list":   func() error { _, err := svc.ObjectiveActions(ctx, oa, r.obj.ID); return err }(),
 	} {
 		if bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
 			t.Errorf("%s across organisations: %v, want not found", name, err)
