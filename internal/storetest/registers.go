@@ -290,6 +290,16 @@ func testRegisterLists(t *testing.T, s Store) {
 		})
 	}
 
+	// Only ASCII letters fold, on either store.
+	uber := &bulkhead.ContextIssue{Record: rec(w.org.ID), Origin: bulkhead.OriginExternal, Category: bulkhead.IssueLegal, Title: "Überseehafen congestion"}
+	write(t, s, func(tx bulkhead.Tx) error { return tx.CreateContextIssue(ctx, uber) })
+	for q, want := range map[string]int{"Über": 1, "SEEHAFEN": 1, "über": 0} {
+		f := bulkhead.ContextIssueFilter{ListFilter: lf(q, "", "", false, 0, 0)}
+		if _, n, err := s.ContextIssues(ctx, *normalized(t, &f)); err != nil || n != want {
+			t.Errorf("search %q: %d, %v; want %d", q, n, err, want)
+		}
+	}
+
 	// Legal requirements: sites (none means every site), owner, review.
 	mkLegal := func(title string, sites []string, owner string, next bulkhead.Date) *bulkhead.LegalRequirement {
 		x := &bulkhead.LegalRequirement{Record: rec(w.org.ID), Title: title, Jurisdiction: "EU", SiteIDs: sites, OwnerID: owner, NextReview: next, Compliance: bulkhead.NotAssessed}
