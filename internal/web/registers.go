@@ -252,7 +252,6 @@ type regPage[T interface{ Meta() *bulkhead.Record }, F any, I any] struct {
 	file     string // export file name
 	cols     []colSpec[T]
 	filters  []filterSpec
-	stateKey string // name of the own-status filter that is not the archive status
 	filter   func(q url.Values, lf bulkhead.ListFilter) F
 	list     func(s *service.Service, ctx context.Context, a service.Actor, f F) ([]T, int, error)
 	each     func(s *service.Service, ctx context.Context, a service.Actor, f F, fn func(T) error) error
