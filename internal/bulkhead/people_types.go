@@ -741,4 +741,3 @@ func (f *PeopleFilter) Normalize(sorts []string) error {
 	}
 	return invalidIf(fe)
 }
-

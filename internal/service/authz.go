@@ -69,7 +69,7 @@ var Actions []Action
 var Permissions = map[Action][]bulkhead.Role{}
 
 func init() {
-	for _, rows := range [][]grant{coreGrants, registerGrants, documentGrants, riskGrants, libraryGrants, custodyGrants} {
+	for _, rows := range [][]grant{coreGrants, registerGrants, peopleGrants, documentGrants, riskGrants, libraryGrants, custodyGrants} {
 		for _, g := range rows {
 			if _, dup := Permissions[g.action]; dup {
 				panic("service: action " + string(g.action) + " granted twice")
