@@ -739,7 +739,7 @@ func (q queries) PeopleCounts(ctx context.Context, orgID string) (bulkhead.Peopl
 		(SELECT count(*) FROM role_assignments WHERE org_id = ? AND archived_at IS NULL),
 		(SELECT count(*) FROM processes WHERE org_id = ? AND archived_at IS NULL),
 		(SELECT count(*) FROM courses WHERE org_id = ? AND archived_at IS NULL),
-		(SELECT count(*) FROM training_records WHERE org_id = ? AND archived_at IS NULL)`, orgID).
+		(SELECT count(*) FROM training_records WHERE org_id = ? AND archived_at IS NULL)`, orgID, orgID, orgID, orgID, orgID, orgID, orgID).
 		Scan(&c.People, &c.Competences, &c.Roles, &c.Assignments, &c.Processes, &c.Courses, &c.Training)
 	return c, mapErr(err)
 }

@@ -132,7 +132,7 @@ func (s *Service) peopleCoverage(ctx context.Context, a Actor) ([]ClauseStatus, 
 	}
 	training := ClauseStatus{Clause: "7.2", Kind: "training_record", Href: "/people/matrix", Count: n.Training, Overdue: expired,
 		Missing: n.Courses == 0 || n.Training == 0,
-		Notes: []string{fmt.Sprintf("%d competence gaps", m.Gaps), fmt.Sprintf("%d expiring within %d days", expiring, bulkhead.ExpiringDays)}}
+		Notes:   []string{fmt.Sprintf("%d competence gaps", m.Gaps), fmt.Sprintf("%d expiring within %d days", expiring, bulkhead.ExpiringDays)}}
 	return []ClauseStatus{roles, people, training}, nil
 }
 
@@ -390,7 +390,7 @@ func (s *Service) demoPeople(ctx context.Context, d *demoOrg) error {
 		{"Willem Dekker", "Security threat awareness", 350}, // expires within 30 days
 		{"Willem Dekker", "Seal handling and VVTT", 500},
 		{"Willem Dekker", "Port facility security officer course", 900},
-		{"Willem Dekker", "ISPS security drill", 120}, // expired drill
+		{"Willem Dekker", "ISPS security drill", 120},     // expired drill
 		{"Lotte Claes", "Security threat awareness", 400}, // expired
 		{"Lucía Hernández", "Security threat awareness", 60},
 		{"Lucía Hernández", "Seal handling and VVTT", 710}, // expiring

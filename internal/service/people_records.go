@@ -396,7 +396,9 @@ func (s *Service) EachSecurityRole(ctx context.Context, a Actor, f bulkhead.Peop
 	if err := s.peopleFilter(a, &f, bulkhead.SecurityRoleSorts); err != nil {
 		return err
 	}
-	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.SecurityRole, int, error) { return s.store.SecurityRoles(ctx, f) }, fn)
+	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.SecurityRole, int, error) {
+		return s.store.SecurityRoles(ctx, f)
+	}, fn)
 }
 
 // UpdateSecurityRole changes a security role. EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
@@ -524,7 +526,9 @@ func (s *Service) EachRoleAssignment(ctx context.Context, a Actor, f bulkhead.Pe
 	if err := s.peopleFilter(a, &f, bulkhead.AssignmentSorts); err != nil {
 		return err
 	}
-	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.RoleAssignment, int, error) { return s.store.RoleAssignments(ctx, f) }, fn)
+	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.RoleAssignment, int, error) {
+		return s.store.RoleAssignments(ctx, f)
+	}, fn)
 }
 
 // UpdateRoleAssignment changes an assignment (e.g. ends it). EFORBIDDEN,
@@ -1015,7 +1019,9 @@ func (s *Service) EachTrainingRecord(ctx context.Context, a Actor, f bulkhead.Pe
 	if err := s.peopleFilter(a, &f, bulkhead.TrainingSorts); err != nil {
 		return err
 	}
-	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.TrainingRecord, int, error) { return s.store.TrainingRecords(ctx, f) }, fn)
+	return eachPage(f, func(f bulkhead.PeopleFilter) ([]*bulkhead.TrainingRecord, int, error) {
+		return s.store.TrainingRecords(ctx, f)
+	}, fn)
 }
 
 // UpdateTrainingRecord changes a training record, optionally replacing its
