@@ -79,7 +79,7 @@ func (s *Service) peopleTasks(ctx context.Context, a Actor) ([]Task, error) {
 		if expired {
 			kind = TaskTrainingExpired
 		}
-		out = append(out, Task{Kind: kind, Title: t.PersonName + " — " + t.CourseTitle, Href: "/people/training/" + t.ID, Due: *t.Expires, Overdue: expired})
+		out = append(out, Task{Kind: kind, Title: t.PersonName + " — " + t.CourseTitle, Href: "/training/" + t.ID, Due: *t.Expires, Overdue: expired})
 	}
 	vacant, err := s.store.VacantSiteRoles(ctx, a.OrgID, today)
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Service) peopleTasks(ctx context.Context, a Actor) ([]Task, error) {
 		if !manager && !mySites[v.SiteID] {
 			continue
 		}
-		out = append(out, Task{Kind: TaskRoleVacant, Title: v.RoleName + " — " + v.SiteName, Href: "/people/roles/" + v.RoleID, SiteID: v.SiteID})
+		out = append(out, Task{Kind: TaskRoleVacant, Title: v.RoleName + " — " + v.SiteName, Href: "/security-roles/" + v.RoleID, SiteID: v.SiteID})
 	}
 	return out, nil
 }
@@ -109,7 +109,7 @@ func (s *Service) peopleCoverage(ctx context.Context, a Actor) ([]ClauseStatus, 
 	if err != nil {
 		return nil, err
 	}
-	roles := ClauseStatus{Clause: "5.3", Kind: "security_role", Href: "/people/roles", Count: n.Roles, Overdue: len(vacant), Missing: n.Roles == 0}
+	roles := ClauseStatus{Clause: "5.3", Kind: "security_role", Href: "/security-roles", Count: n.Roles, Overdue: len(vacant), Missing: n.Roles == 0}
 	for _, v := range vacant {
 		roles.Notes = append(roles.Notes, fmt.Sprintf("%s: %s", v.SiteName, v.RoleName))
 	}
@@ -130,7 +130,7 @@ func (s *Service) peopleCoverage(ctx context.Context, a Actor) ([]ClauseStatus, 
 	if err != nil {
 		return nil, err
 	}
-	training := ClauseStatus{Clause: "7.2", Kind: "training_record", Href: "/people/matrix", Count: n.Training, Overdue: expired,
+	training := ClauseStatus{Clause: "7.2", Kind: "training_record", Href: "/competence-matrix", Count: n.Training, Overdue: expired,
 		Missing: n.Courses == 0 || n.Training == 0,
 		Notes:   []string{fmt.Sprintf("%d competence gaps", m.Gaps), fmt.Sprintf("%d expiring within %d days", expiring, bulkhead.ExpiringDays)}}
 	return []ClauseStatus{roles, people, training}, nil
