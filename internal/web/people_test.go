@@ -217,7 +217,7 @@ func TestTrainingEvidenceUpload(t *testing.T) {
 	if !strings.Contains(page.body, "image/png") || !strings.Contains(page.body, "2026-02-01") {
 		t.Errorf("detail page lacks the evidence type or date:\n%s", page.body)
 	}
-	ev := c.get(loc + "/evidence").want(t, http.StatusOK)
+	ev := c.get(loc+"/evidence").want(t, http.StatusOK)
 	if ev.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(ev.header.Get("Content-Disposition"), "attachment;") ||
 		!strings.Contains(ev.header.Get("Content-Security-Policy"), "sandbox") || ev.body != string(png) {
 		t.Errorf("evidence served as %q, %q, %q", ev.header.Get("Content-Type"), ev.header.Get("Content-Disposition"), ev.header.Get("Content-Security-Policy"))
@@ -278,13 +278,13 @@ func TestPeopleRolesAndExports(t *testing.T) {
 	p := e.client()
 	p.login("partner@harbourline.example")
 	p.get("/competence-matrix").want(t, http.StatusForbidden)
-	p.get("/training/" + f.training.ID + "/evidence").want(t, http.StatusForbidden)
+	p.get("/training/"+f.training.ID+"/evidence").want(t, http.StatusForbidden)
 
 	csv := v.get("/training/export.csv?expiry=expired").want(t, http.StatusOK)
 	if !strings.Contains(csv.body, "Fatima El Amrani") || !strings.Contains(csv.header.Get("Content-Disposition"), "training.csv") {
 		t.Errorf("training CSV:\n%s", csv.body)
 	}
-	m := v.get("/competence-matrix/export.csv?site_id=" + f.site.ID).want(t, http.StatusOK)
+	m := v.get("/competence-matrix/export.csv?site_id="+f.site.ID).want(t, http.StatusOK)
 	if !strings.Contains(m.body, "Seal handling") || !strings.Contains(m.body, "expired") {
 		t.Errorf("matrix CSV:\n%s", m.body)
 	}
@@ -296,10 +296,10 @@ func TestPeopleRolesAndExports(t *testing.T) {
 	// Archive and restore keep the record.
 	a, _ := newAdminClient(e)
 	a.post("/people/"+f.person.ID+"/archive", nil).want(t, http.StatusSeeOther)
-	if res := a.get("/people/" + f.person.ID).want(t, http.StatusOK); !strings.Contains(res.body, "This record is archived") {
+	if res := a.get("/people/"+f.person.ID).want(t, http.StatusOK); !strings.Contains(res.body, "This record is archived") {
 		t.Error("archived person not marked")
 	}
-	a.get("/people/" + f.person.ID + "/edit").want(t, http.StatusOK)
+	a.get("/people/"+f.person.ID+"/edit").want(t, http.StatusOK)
 	a.post("/people/"+f.person.ID, url.Values{"name": {"X"}}).want(t, http.StatusConflict)
 	a.post("/people/"+f.person.ID+"/restore", nil).want(t, http.StatusSeeOther)
 	a.post("/people/"+f.person.ID, url.Values{"name": {"Fatima E."}, "site_ids": {f.site.ID}}).want(t, http.StatusSeeOther)
