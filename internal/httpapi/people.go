@@ -263,7 +263,9 @@ func competenceAPI() recordAPI[*bulkhead.Competence, bulkhead.CompetenceInput] {
 			return competenceJSON{rec(x.ID, x.CreatedAt, x.UpdatedAt, x.ArchivedAt), x.Name, x.Description}
 		},
 		header: []string{"id", "name", "description", "archived"},
-		row:    func(x *bulkhead.Competence) []string { return []string{x.ID, x.Name, x.Description, archivedCell(x.ArchivedAt)} },
+		row: func(x *bulkhead.Competence) []string {
+			return []string{x.ID, x.Name, x.Description, archivedCell(x.ArchivedAt)}
+		},
 	}
 }
 
@@ -325,7 +327,9 @@ func processAPI() recordAPI[*bulkhead.Process, bulkhead.ProcessInput] {
 			return competenceJSON{rec(x.ID, x.CreatedAt, x.UpdatedAt, x.ArchivedAt), x.Name, x.Description}
 		},
 		header: []string{"id", "name", "description", "archived"},
-		row:    func(x *bulkhead.Process) []string { return []string{x.ID, x.Name, x.Description, archivedCell(x.ArchivedAt)} },
+		row: func(x *bulkhead.Process) []string {
+			return []string{x.ID, x.Name, x.Description, archivedCell(x.ArchivedAt)}
+		},
 	}
 }
 

@@ -113,6 +113,13 @@ func statusWhere(status string) []string {
 // matches as substrings.
 func listPage[T any](ctx context.Context, q queries, cols, from string, where []string, args []any, search []string,
 	f bulkhead.PeopleFilter, order string, scan func(scanner) (T, error)) ([]T, int, error) {
+	return listPageCount(ctx, q, cols, from, from, where, args, search, f, order, scan)
+}
+
+// listPageCount is listPage with a lighter FROM for the total when there is
+// no search (the joins of from only add names, one row each).
+func listPageCount[T any](ctx context.Context, q queries, cols, from, countFrom string, where []string, args []any, search []string,
+	f bulkhead.PeopleFilter, order string, scan func(scanner) (T, error)) ([]T, int, error) {
 	where = append([]string{"t.org_id = ?"}, where...)
 	args = append([]any{f.OrgID}, args...)
 	where = append(where, statusWhere(f.Status)...)
@@ -126,16 +133,36 @@ func listPage[T any](ctx context.Context, q queries, cols, from string, where []
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}
 	w := strings.Join(where, " AND ")
+	if f.Query != "" {
+		countFrom = from
+	}
 	var total int
-	if err := q.queryRow(ctx, `SELECT count(*) FROM `+from+` WHERE `+w, args...).Scan(&total); err != nil {
+	if err := q.queryRow(ctx, `SELECT count(*) FROM `+countFrom+` WHERE `+w, args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
+	// A page past the middle is read from the other end: skipping rows
+	// costs time in proportion to the offset.
+	desc, limit, offset, reverse := f.Desc, f.Limit, f.Offset, false
+	if offset > total/2 && offset < total {
+		reverse, desc = true, !desc
+		offset = total - f.Offset - f.Limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
 	dir := " ASC"
-	if f.Desc {
+	if desc {
 		dir = " DESC"
 	}
-	rows, err := q.query(ctx, `SELECT `+cols+` FROM `+from+` WHERE `+w+` ORDER BY `+order+dir+`, t.id`+dir+` LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	orderBy := ` ORDER BY ` + order + dir + `, t.id` + dir
+	page := `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + w + orderBy + ` LIMIT ? OFFSET ?`
+	if countFrom != from && strings.HasPrefix(strings.TrimPrefix(order, "coalesce("), "t.") {
+		// The order needs only the record's own columns: find the page's
+		// IDs without the joins, which would otherwise run for every row
+		// skipped, then join the names onto those rows alone.
+		page = `SELECT ` + cols + ` FROM ` + from + ` WHERE t.id IN (SELECT t.id FROM ` + countFrom + ` WHERE ` + w + orderBy + ` LIMIT ? OFFSET ?)` + orderBy
+	}
+	rows, err := q.query(ctx, page, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
@@ -147,6 +174,9 @@ func listPage[T any](ctx context.Context, q queries, cols, from string, where []
 			return nil, 0, mapErr(err)
 		}
 		out = append(out, x)
+	}
+	if reverse {
+		slices.Reverse(out)
 	}
 	return out, total, mapErr(rows.Err())
 }
@@ -355,7 +385,7 @@ func (q queries) RoleAssignments(ctx context.Context, f bulkhead.PeopleFilter) (
 	add("t.role_id", f.RoleID)
 	add("t.person_id", f.PersonID)
 	add("t.site_id", f.SiteID)
-	return listPage(ctx, q, assignmentCols, assignmentFrom, where, args, []string{"r.name", "p.name", "t.notes"}, f, assignmentOrder[f.Sort], scanAssignment)
+	return listPageCount(ctx, q, assignmentCols, assignmentFrom, "role_assignments t", where, args, []string{"r.name", "p.name", "t.notes"}, f, assignmentOrder[f.Sort], scanAssignment)
 }
 
 func (q queries) CreateRoleAssignment(ctx context.Context, a *bulkhead.RoleAssignment) error {
@@ -534,7 +564,7 @@ func (q queries) TrainingRecords(ctx context.Context, f bulkhead.PeopleFilter) (
 	if w, a := expiryWhere(f.Expiry, f.Today); w != "" {
 		where, args = append(where, w), append(args, a...)
 	}
-	return listPage(ctx, q, trainingCols, trainingFrom, where, args, []string{"p.name", "c.title", "t.evidence_note"}, f, trainingOrder[f.Sort], scanTraining)
+	return listPageCount(ctx, q, trainingCols, trainingFrom, "training_records t", where, args, []string{"p.name", "c.title", "t.evidence_note"}, f, trainingOrder[f.Sort], scanTraining)
 }
 
 func (q queries) CreateTrainingRecord(ctx context.Context, t *bulkhead.TrainingRecord) error {
@@ -571,10 +601,11 @@ func (q queries) CreateEvidenceFile(ctx context.Context, f *bulkhead.EvidenceFil
 
 // ---- competence matrix, tasks and coverage
 
-// CompetenceMatrix reads the matrix in four statements, whatever the number
+// CompetenceMatrix reads the matrix in five statements, whatever the number
 // of people: the people working at the site, the competences their current
 // assignments there need, those competences, and, per person and
-// competence, the latest expiry of non-failed training that gives it.
+// course, the latest expiry of non-failed training (turned into the latest
+// per person and competence here).
 func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, today time.Time) (*bulkhead.MatrixData, error) {
 	d := dateStr(today)
 	people := `SELECT p.id FROM people p WHERE p.org_id = ? AND p.archived_at IS NULL`
@@ -643,22 +674,57 @@ func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, tod
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	rows, err = q.query(ctx, `SELECT t.person_id, cc.competence_id, max(coalesce(t.expires, '9999-12-31'))
-		FROM training_records t JOIN course_competences cc ON cc.course_id = t.course_id
-		WHERE t.org_id = ? AND t.archived_at IS NULL AND t.result <> 'failed' AND t.completed <= ?
-		AND t.person_id IN (`+people+`)
-		GROUP BY t.person_id, cc.competence_id`, append([]any{orgID, d}, pargs...)...)
+	// What courses give, to turn the latest record per person and course
+	// into the latest per person and competence.
+	gives := map[string][]string{}
+	rows, err = q.query(ctx, `SELECT course_id, competence_id FROM course_competences WHERE org_id = ?`, orgID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	for rows.Next() {
+		var course, comp string
+		if err := rows.Scan(&course, &comp); err != nil {
+			rows.Close()
+			return nil, mapErr(err)
+		}
+		gives[course] = append(gives[course], comp)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	// The people drive the join (CROSS JOIN fixes SQLite's join order):
+	// each person's records come in (person, course) order from the
+	// covering person index, so the grouping streams and the cost follows
+	// the site's people, not the organisation's records.
+	rows, err = q.query(ctx, `SELECT t.person_id, t.course_id, max(coalesce(t.expires, '9999-12-31'))
+		FROM (`+people+`) AS s CROSS JOIN training_records t
+		WHERE t.person_id = s.id AND t.archived_at IS NULL AND t.result <> 'failed' AND t.completed <= ?
+		GROUP BY t.person_id, t.course_id`, append(pargs, d)...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
+	held := map[[2]string]string{}
+	var order [][2]string
 	for rows.Next() {
-		var h bulkhead.MatrixHeld
-		var exp string
-		if err := rows.Scan(&h.PersonID, &h.CompetenceID, &exp); err != nil {
+		var person, course, exp string
+		if err := rows.Scan(&person, &course, &exp); err != nil {
 			return nil, mapErr(err)
 		}
-		if exp != "9999-12-31" {
+		for _, comp := range gives[course] {
+			k := [2]string{person, comp}
+			if was, ok := held[k]; !ok {
+				order = append(order, k)
+				held[k] = exp
+			} else if exp > was {
+				held[k] = exp
+			}
+		}
+	}
+	for _, k := range order {
+		h := bulkhead.MatrixHeld{PersonID: k[0], CompetenceID: k[1]}
+		if exp := held[k]; exp != "9999-12-31" {
 			t := parseDate(exp)
 			h.Expires = &t
 		}

@@ -63,7 +63,10 @@ func TestBrowserCompetenceGapFlow(t *testing.T) {
 		}
 		return ok
 	}
-	gapJS := `document.querySelector("tr[data-person='` + person.ID + `'] td[data-competence='` + comp.ID + `']").dataset.state`
+	gapJS := `(() => {
+		const i = [...document.querySelectorAll("#competence-matrix thead th")].findIndex(th => th.dataset.competence === "` + comp.ID + `");
+		return document.querySelector("tr[data-person='` + person.ID + `']").children[i].dataset.state;
+	})()`
 	state := func() string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](gapJS))

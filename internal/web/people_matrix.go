@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,21 +11,12 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
-// matrixCellView is one cell of the competence matrix as shown.
-type matrixCellView struct {
-	State        string
-	Label        string
-	Badge        string
-	Expires      string
-	CompetenceID string
-}
-
 // matrixRowView is one person of the competence matrix as shown.
 type matrixRowView struct {
 	ID    string
 	Name  string
 	Sub   string
-	Cells []matrixCellView
+	Cells template.HTML // the row's cells, built here: a site's matrix has thousands
 	Gaps  int
 }
 
@@ -64,21 +56,32 @@ func (s *server) competenceMatrix(c *call) error {
 		if r.Person.Employer != "" {
 			v.Sub = strings.TrimPrefix(v.Sub+" · "+r.Person.Employer, " · ")
 		}
-		for j, cell := range r.Cells {
-			cv := matrixCellView{State: string(cell.State), CompetenceID: m.Competences[j].ID}
-			if cell.State != "" {
-				cv.Label, cv.Badge = c.T("people.state."+string(cell.State)), stateBadge(cell.State)
-				if !cell.Needed {
-					cv.Badge = "badge-muted"
-				}
-				cv.Expires = bulkhead.FormatDate(cell.Expires)
-			}
-			v.Cells = append(v.Cells, cv)
+		var b strings.Builder
+		for _, cell := range r.Cells {
+			b.WriteString(matrixCell(c, cell))
 		}
+		v.Cells = template.HTML(b.String())
 		p.Rows = append(p.Rows, v)
 	}
 	s.render(c.w, c.r, http.StatusOK, pagePeopleMatrix, p)
 	return nil
+}
+
+// matrixCell renders one cell: its state as a data attribute and a badge,
+// and the expiry date. Every text in it is escaped.
+func matrixCell(c *call, cell service.MatrixCell) string {
+	if cell.State == "" {
+		return `<td data-state=""></td>`
+	}
+	badge := stateBadge(cell.State)
+	if !cell.Needed {
+		badge = "badge-muted"
+	}
+	s := `<td data-state="` + string(cell.State) + `"><span class="badge ` + badge + `">` + template.HTMLEscapeString(c.T("people.state."+string(cell.State))) + `</span>`
+	if cell.Expires != nil {
+		s += `<span class="sub">` + bulkhead.FormatDate(cell.Expires) + `</span>`
+	}
+	return s + `</td>`
 }
 
 // exportCompetenceMatrix sends the matrix as CSV: one row per person, one

@@ -169,9 +169,11 @@ CREATE TABLE training_records (
 	FOREIGN KEY (org_id, course_id) REFERENCES courses (org_id, id),
 	FOREIGN KEY (org_id, evidence_file_id) REFERENCES evidence_files (org_id, id)
 );
--- The list's default order (newest completion first) and the matrix's
--- per-person lookups.
+-- The list's default order (newest completion first), also for counting
+-- the active records.
 CREATE INDEX training_records_completed_idx ON training_records (org_id, completed, id);
-CREATE INDEX training_records_person_idx ON training_records (person_id, course_id, expires);
-CREATE INDEX training_records_course_idx ON training_records (org_id, course_id);
+CREATE INDEX training_records_active_completed_idx ON training_records (org_id, completed, id) WHERE archived_at IS NULL;
+-- Covers the matrix's read of a person's records.
+CREATE INDEX training_records_person_idx ON training_records (person_id, course_id, completed, expires, result, archived_at);
+CREATE INDEX training_records_course_idx ON training_records (course_id);
 CREATE INDEX training_records_expires_idx ON training_records (org_id, expires) WHERE archived_at IS NULL AND expires IS NOT NULL;
