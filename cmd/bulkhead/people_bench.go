@@ -212,4 +212,3 @@ func fillPeople(ctx context.Context, b *benchOrg, n, sitePeople, others int) (st
 	}
 	return sites[0], nil
 }
-

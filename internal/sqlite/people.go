@@ -560,7 +560,7 @@ func (q queries) CreateEvidenceFile(ctx context.Context, f *bulkhead.EvidenceFil
 
 // CompetenceMatrix reads the matrix in five statements, whatever the number
 // of people: the people working at the site, the competences their current
-// assignments there need, those competences, and, per person and
+// assignments there need, those competences, what courses give, and, per person and
 // course, the latest expiry of non-failed training (turned into the latest
 // per person and competence here).
 func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, today time.Time) (*bulkhead.MatrixData, error) {
