@@ -242,7 +242,7 @@ func testPeopleLists(t *testing.T, s Store) {
 	if total != 20 {
 		t.Errorf("own staff = %d, want 20", total)
 	}
-	people, total, _ = s.People(ctx, list(bulkhead.PeopleFilter{Query: "SON 1_"}, bulkhead.PeopleSorts))
+	_, total, _ = s.People(ctx, list(bulkhead.PeopleFilter{Query: "SON 1_"}, bulkhead.PeopleSorts))
 	if total != 0 {
 		t.Errorf(`search "SON 1_" (literal underscore) = %d`, total)
 	}

@@ -408,10 +408,6 @@ func csvDownload(w http.ResponseWriter, name string) *export.CSV {
 	return export.NewCSV(w)
 }
 
-// formValues reads the posted values of a form as a map of single values
-// and lists.
-func formValues(c *call) url.Values { return c.r.PostForm }
-
 // getp returns a pointer to a posted value, so that an edit saves what the
 // form shows.
 func getp(v url.Values, k string) *string { x := v.Get(k); return &x }

@@ -14,8 +14,10 @@ import (
 // TestBrowserCompetenceGapFlow drives the competence matrix in a real
 // browser: a person's required competence shows as a gap, the user records
 // the training through the form, and the gap is gone.
+//
+// It does not run in parallel: one browser at a time keeps the other
+// browser flows within their deadlines on a small CI machine.
 func TestBrowserCompetenceGapFlow(t *testing.T) {
-	t.Parallel()
 	browserPath(t)
 	e := newEnv(t)
 	e.addUser("", "officer@harbourline.example", bulkhead.RoleSiteOfficer, "en", "Europe/Amsterdam")

@@ -125,12 +125,12 @@ func TestTrainingFormErrorsStoreNothing(t *testing.T) {
 	}
 	// A person of another organisation is refused as a link.
 	other, _ := e.svc.CreateOrganization(context.Background(), service.SystemActor("", "t"), "Other", "other")
-	op, err := e.svc.CreatePerson(context.Background(), service.SystemActor(other.ID, "t"), bulkhead.PersonInput{Name: new(string)})
+	_, err := e.svc.CreatePerson(context.Background(), service.SystemActor(other.ID, "t"), bulkhead.PersonInput{Name: new(string)})
 	if err == nil {
 		t.Fatal("a person without a name was made")
 	}
 	name := "Eve"
-	op, err = e.svc.CreatePerson(context.Background(), service.SystemActor(other.ID, "t"), bulkhead.PersonInput{Name: &name})
+	op, err := e.svc.CreatePerson(context.Background(), service.SystemActor(other.ID, "t"), bulkhead.PersonInput{Name: &name})
 	if err != nil {
 		t.Fatal(err)
 	}
