@@ -38,7 +38,7 @@ var areaList = []area{
 	}},
 	{Slug: "leadership", Clause: "5", TitleKey: "area.leadership.title", SummaryKey: "area.leadership.summary", Registers: []register{
 		{Clause: "5.1, 5.2", TitleKey: "reg.policy.title", SummaryKey: "reg.policy.summary"},
-		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary"},
+		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary", Href: "/security-roles", Action: service.ActPeopleRead},
 	}},
 	{Slug: "planning", Clause: "6", TitleKey: "area.planning.title", SummaryKey: "area.planning.summary", Registers: []register{
 		{Clause: "6.1", TitleKey: "reg.risks.title", SummaryKey: "reg.risks.summary"},
@@ -47,7 +47,7 @@ var areaList = []area{
 		{Clause: "6.3", TitleKey: "reg.changes.title", SummaryKey: "reg.changes.summary", Href: "/changes", Action: service.ActChangeRead},
 	}},
 	{Slug: "support", Clause: "7", TitleKey: "area.support.title", SummaryKey: "area.support.summary", Registers: []register{
-		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary"},
+		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary", Href: "/competence-matrix", Action: service.ActPeopleRead},
 		{Clause: "7.3, 7.4", TitleKey: "reg.communication.title", SummaryKey: "reg.communication.summary", Href: "/communication", Action: service.ActCommRead},
 		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary"},
 	}},
