@@ -1,0 +1,308 @@
+package service_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/service"
+)
+
+func TestBuiltinLibrariesCoverage(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "lib")
+	v := f.actors[bulkhead.RoleViewer]
+	ct := libraryByURN(t, svc, v, ctpatURN)
+	if !ct.Builtin || ct.AssessableCount != 94 || ct.Verified != 9 || ct.Secondary != 85 {
+		t.Errorf("CTPAT: builtin %v, %d assessable, %d verified, %d secondary", ct.Builtin, ct.AssessableCount, ct.Verified, ct.Secondary)
+	}
+	iso := libraryByURN(t, svc, v, isoURN)
+	if iso.Version != 2 || iso.NodeCount != 63 {
+		t.Errorf("ISO 28000: version %d, %d nodes", iso.Version, iso.NodeCount)
+	}
+	libs, err := svc.Libraries(ctx, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(libs) != 9 {
+		t.Errorf("%d libraries, want 9", len(libs))
+	}
+	// Loading again is a no-op.
+	if err := svc.LoadBuiltinLibraries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := svc.Libraries(ctx, v); len(again) != 9 {
+		t.Errorf("after reload %d libraries", len(again))
+	}
+	if _, err := svc.Libraries(ctx, f.actors[bulkhead.RolePartner]); bulkhead.ErrorCode(err) != bulkhead.EFORBIDDEN {
+		t.Errorf("partner: %v", err)
+	}
+}
+
+func TestImportLibraryBadInput(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "imp")
+	a := f.actors[bulkhead.RoleSecurityManager]
+	good := fmt.Sprintf(miniLibrary, 1, 2)
+	if _, err := svc.ImportLibrary(ctx, a, "good.yaml", []byte(good)); err != nil {
+		t.Fatal(err)
+	}
+	head, _ := svc.Store().AuditHead(ctx, f.org.ID)
+	dupNode := good + `    - urn: urn:acme:risk:req_node:mini-1:1.1
+      assessable: true
+      depth: 2
+      parent_urn: urn:acme:risk:req_node:mini-1:1
+      ref_id: "1.2"
+      name: Again
+`
+	tests := []struct {
+		name, file, data, want string
+	}{
+		{"malformed", "bad.yaml", "urn: [unclosed\n", "bad.yaml: line 1"},
+		{"older version", "old.yaml", fmt.Sprintf(miniLibrary, 1, 1), "not newer than the stored version 2"},
+		{"same version", "same.yaml", good, "not newer"},
+		{"missing parent", "p.yaml", strings.Replace(fmt.Sprintf(miniLibrary, 3, 1), "parent_urn: urn:acme:risk:req_node:mini-3:1", "parent_urn: urn:acme:risk:req_node:mini-3:9", 1), "urn:acme:risk:req_node:mini-3:9"},
+		{"duplicate URN", "d.yaml", strings.Replace(dupNode, "version: 2", "version: 3", 1), "p.yaml"},
+		{"mapping to missing requirement", "m.yaml", mappingTo("urn:bulkhead:risk:req_node:iso28000-2022:99.9"), "requirement urn:bulkhead:risk:req_node:iso28000-2022:99.9 does not exist"},
+		{"oversized", "big.yaml", "urn: x\n" + strings.Repeat("#", 5<<20), "limit"},
+	}
+	tests[4].want = "d.yaml: line"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.ImportLibrary(ctx, a, tt.file, []byte(tt.data))
+			if bulkhead.ErrorCode(err) != bulkhead.EINVALID || !strings.Contains(bulkhead.ErrorMessage(err), tt.want) {
+				t.Fatalf("got %v, want invalid containing %q", err, tt.want)
+			}
+		})
+	}
+	if after, _ := svc.Store().AuditHead(ctx, f.org.ID); after.Seq != head.Seq {
+		t.Errorf("audit moved from %d to %d: something was stored", head.Seq, after.Seq)
+	}
+	// A good mapping set imports.
+	if _, err := svc.ImportLibrary(ctx, a, "m.yaml", []byte(mappingTo(isoNode+"4.1"))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mappingTo(target string) string {
+	return `urn: urn:acme:risk:library:map
+locale: en
+ref_id: MAP
+name: Map
+description: Map.
+version: 1
+provider: Acme
+packager: acme
+dependencies:
+- urn:acme:risk:library:mini-1
+objects:
+  requirement_mapping_sets:
+  - urn: urn:acme:risk:req_mapping_set:map
+    name: Map
+    source_framework_urn: urn:acme:risk:framework:mini-1
+    target_framework_urn: urn:bulkhead:risk:framework:iso28000-2022
+    requirement_mappings:
+    - source_requirement_urn: urn:acme:risk:req_node:mini-1:1.1
+      target_requirement_urn: ` + target + `
+      relationship: equal
+      rationale: Same thing.
+`
+}
+
+func TestLibraryExportRoundTrip(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "rt")
+	a := f.actors[bulkhead.RoleAdmin]
+	src := fmt.Sprintf(miniLibrary, 7, 1)
+	l, err := svc.ImportLibrary(ctx, a, "mini.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out, err := svc.ExportLibrary(ctx, a, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Re-importing the export with a higher version gives the same content.
+	bumped := bytes.Replace(out, []byte("version: 1\n"), []byte("version: 2\n"), 1)
+	p, err := svc.PreviewLibraryImport(ctx, a, "again.yaml", bumped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Added)+len(p.Changed)+len(p.Removed) != 0 || p.OldVersion != 1 {
+		t.Errorf("preview of own export: %+v", p)
+	}
+	l2, err := svc.ImportLibrary(ctx, a, "again.yaml", bumped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out2, _ := svc.ExportLibrary(ctx, a, l2.ID)
+	if !bytes.Equal(out2, bumped) {
+		t.Errorf("second export differs:\n%s\n---\n%s", out2, bumped)
+	}
+	// A built-in exports too, in the same format.
+	iso := libraryByURN(t, svc, a, isoURN)
+	_, isoYAML, err := svc.ExportLibrary(ctx, a, iso.ID)
+	if err != nil || !bytes.Contains(isoYAML, []byte("urn: urn:bulkhead:risk:library:iso28000-2022")) {
+		t.Errorf("ISO export: %v", err)
+	}
+}
+
+func TestAssessmentFlow(t *testing.T) {
+	svc := newService(t)
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	svc.SetClock(func() time.Time { return now })
+	f := newFixture(t, svc, "flow")
+	secm := f.actors[bulkhead.RoleSecurityManager]
+	officer := f.actors[bulkhead.RoleSiteOfficer]
+	iso := libraryByURN(t, svc, secm, isoURN)
+	ct := libraryByURN(t, svc, secm, ctpatURN)
+
+	if _, err := svc.CreateAssessment(ctx, secm, service.AssessmentInput{LibraryID: &ct.ID, Name: ptr("x"), Groups: &[]string{"spaceship"}}); bulkhead.ErrorFields(err)["groups"] == "" {
+		t.Errorf("unknown group: %v", err)
+	}
+	xi, err := svc.CreateAssessment(ctx, secm, service.AssessmentInput{LibraryID: &iso.ID, Name: ptr("ISO gap"), SiteIDs: &[]string{f.site.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xc, err := svc.CreateAssessment(ctx, secm, service.AssessmentInput{LibraryID: &ct.ID, Name: ptr("CTPAT HC"), Groups: &[]string{"highway_carrier"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not applicable needs a justification.
+	_, err = svc.AnswerRequirement(ctx, officer, xc.ID, ctNode+"6.1", service.AnswerInput{Status: ptr("not_applicable")})
+	if bulkhead.ErrorFields(err)["justification"] != bulkhead.FieldRequired {
+		t.Errorf("n/a without justification: %v", err)
+	}
+	// Answering CTPAT 6.1 infers ISO 8.4 (superset side) for review only.
+	if _, err := svc.AnswerRequirement(ctx, officer, xc.ID, ctNode+"6.1", service.AnswerInput{Status: ptr("compliant"), Controls: ptr("SOP-SEC-04")}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := svc.Assessment(ctx, secm, xi.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r84 *bulkhead.AssessmentResult
+	for _, row := range v.Rows {
+		if row.Node.RefID == "8.4" {
+			r84 = row.Result
+		}
+	}
+	if r84 == nil || r84.Status != bulkhead.ResultNotAssessed || r84.InferredStatus != bulkhead.ResultPartial || !strings.Contains(r84.InferredFrom, "CTPAT HC") {
+		t.Fatalf("ISO 8.4 after CTPAT 6.1: %+v", r84)
+	}
+	if v.Readiness.Compliant != 0 || v.Readiness.Inferred == 0 {
+		t.Errorf("inferred counted as compliant: %+v", v.Readiness)
+	}
+	// Accepting the inference makes it the answer.
+	if _, err := svc.AnswerRequirement(ctx, secm, xi.ID, isoNode+"8.4", service.AnswerInput{AcceptInferred: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AnswerRequirement(ctx, secm, xi.ID, isoNode+"4.1", service.AnswerInput{Status: ptr("non_compliant")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AnswerRequirement(ctx, secm, xi.ID, isoNode+"4.3", service.AnswerInput{Status: ptr("not_applicable"), Justification: ptr("Single-site")}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = svc.Assessment(ctx, secm, xi.ID)
+	rd := v.Readiness
+	if rd.Assessed != 3 || rd.Partial != 1 || rd.NonCompliant != 1 || rd.NotApplicable != 1 || rd.Gaps != 2 || rd.Total != iso.AssessableCount {
+		t.Errorf("readiness %+v (assessable %d)", rd, iso.AssessableCount)
+	}
+	if len(rd.Clauses) != 7 || rd.Clauses[0].RefID != "4" || rd.Clauses[0].Gaps != 1 {
+		t.Errorf("clauses %d, first %+v", len(rd.Clauses), rd.Clauses[0])
+	}
+	// Group scope: a highway-carrier assessment skips air-only criterion 6.4.
+	vc, _ := svc.Assessment(ctx, secm, xc.ID)
+	for _, row := range vc.Rows {
+		if row.Node.RefID == "6.4" && row.InScope {
+			t.Error("6.4 (air carrier) in scope of a highway-carrier assessment")
+		}
+	}
+	// Statement of applicability.
+	_, soa, err := svc.StatementOfApplicability(ctx, f.actors[bulkhead.RoleAuditor], xi.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if err := service.WriteSoACSV(&csv, soa); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csv.String(), "4.3,Determining the scope of the security management system,no,Single-site,,not_applicable,") {
+		t.Errorf("SoA CSV:\n%s", csv.String())
+	}
+	// Evidence: file with digest, link, bad input.
+	valid := now.Add(10 * 24 * time.Hour)
+	e, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4.1", Name: "context.pdf", Content: []byte("abc"), ValidUntil: &valid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.SHA256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" || e.Size != 3 {
+		t.Errorf("evidence digest %s size %d", e.SHA256, e.Size)
+	}
+	got, err := svc.EvidenceFile(ctx, f.actors[bulkhead.RoleViewer], e.ID)
+	if err != nil || string(got.Content) != "abc" {
+		t.Errorf("evidence file: %v", err)
+	}
+	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4.1", Name: "wiki", URL: "javascript:alert(1)"}); bulkhead.ErrorFields(err)["url"] == "" {
+		t.Errorf("bad link: %v", err)
+	}
+	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4", Name: "x", URL: "https://x.example"}); bulkhead.ErrorFields(err)["node_urn"] == "" {
+		t.Errorf("evidence on a heading: %v", err)
+	}
+	// Gap → action; overdue action and expiring evidence become tasks.
+	due := now.Add(-24 * time.Hour)
+	c, err := svc.CreateComplianceAction(ctx, secm, xi.ID, service.ActionInput{NodeURN: ptr(isoNode + "4.1"), Title: ptr("Write the context analysis"), OwnerID: &officer.UserID, Due: &due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := svc.MyTasks(ctx, officer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, tk := range tasks {
+		kinds[tk.Kind] = true
+	}
+	if !kinds["assessment.action"] || !kinds["assessment.evidence"] {
+		t.Errorf("officer tasks %+v", tasks)
+	}
+	if ts, _ := svc.MyTasks(ctx, f.actors[bulkhead.RoleContributor]); len(ts) != 0 {
+		t.Errorf("contributor sees %+v", ts)
+	}
+	if _, err := svc.UpdateComplianceAction(ctx, officer, c.ID, service.ActionInput{Status: ptr("done")}); err != nil {
+		t.Fatal(err)
+	}
+	// Closed assessments refuse answers.
+	if _, err := svc.UpdateAssessment(ctx, secm, xi.ID, service.AssessmentInput{Status: ptr("closed")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AnswerRequirement(ctx, secm, xi.ID, isoNode+"4.1", service.AnswerInput{Status: ptr("compliant")}); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+		t.Errorf("answer on closed: %v", err)
+	}
+	// Another organisation sees none of it.
+	g := newFixture(t, svc, "other")
+	if _, err := svc.Assessment(ctx, g.actors[bulkhead.RoleAdmin], xi.ID); bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
+		t.Errorf("other org: %v", err)
+	}
+	if _, err := svc.EvidenceFile(ctx, g.actors[bulkhead.RoleAdmin], e.ID); bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
+		t.Errorf("other org evidence: %v", err)
+	}
+}
+
+func TestDemoLibrary(t *testing.T) {
+	svc := newService(t)
+	if _, err := svc.LoadDemo(ctx, "demo password long"); err != nil {
+		t.Fatal(err)
+	}
+	org, err := svc.Store().OrganizationBySlug(ctx, service.DemoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs, err := svc.Store().Assessments(ctx, org.ID)
+	if err != nil || len(xs) != 2 {
+		t.Fatalf("demo assessments: %d, %v", len(xs), err)
+	}
+}
