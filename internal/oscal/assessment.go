@@ -171,8 +171,8 @@ func AssessmentResults(a *Assessment, now time.Time) ([]byte, error) {
 			continue // not applicable: observed, not judged
 		}
 		r.Findings = append(r.Findings, finding{UUID: UUID("finding", a.ID, res.NodeURN), Title: fmt.Sprintf("%s %s", n.RefID, nodeTitle(n)),
-			Description: fmt.Sprintf("Requirement %s judged %s.", n.RefID, res.Status),
-			Target:      findingTarget{Type: "objective-id", TargetID: ids[n.URN], Status: findingStatus{State: state, Reason: reason}},
+			Description:         fmt.Sprintf("Requirement %s judged %s.", n.RefID, res.Status),
+			Target:              findingTarget{Type: "objective-id", TargetID: ids[n.URN], Status: findingStatus{State: state, Reason: reason}},
 			RelatedObservations: []obsRef{{ObservationUUID: o.UUID}}})
 	}
 	doc.AR.Results = []result{r}

@@ -534,8 +534,8 @@ func (s *Service) inferences(ctx context.Context, a Actor, v *AssessmentView, no
 		return nil, err
 	}
 	type target struct {
-		fw, node string
-		rel      catalog.Relationship
+		fw, node  string
+		rel       catalog.Relationship
 		rationale string
 	}
 	var targets []target

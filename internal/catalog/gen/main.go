@@ -554,7 +554,7 @@ func tapaTSR(facts string) (*catalog.Library, error) {
 	})
 	t.add(catalog.RequirementNode{URN: nodeURN("tapa-tsr-2023", "modes"), Name: "Road transport modes",
 		Description: "The standard covers hard-sided and soft-sided trucks and trailers, rigid vans or fixed-body trucks, and sea-container road transport.",
-		Provenance: catalog.ProvenanceVerified, Annotation: "Modes listed on TAPA APAC's public page. Import the licensed requirements to assess against them."})
+		Provenance:  catalog.ProvenanceVerified, Annotation: "Modes listed on TAPA APAC's public page. Import the licensed requirements to assess against them."})
 	return l, nil
 }
 
@@ -568,10 +568,10 @@ type mapping struct {
 }
 
 type mappingSpec struct {
-	ref, name, description  string
-	srcKey, dstKey          string
-	srcLib, dstLib          string
-	mappings                []mapping
+	ref, name, description string
+	srcKey, dstKey         string
+	srcLib, dstLib         string
+	mappings               []mapping
 }
 
 func mappingLib(spec mappingSpec) (*catalog.Library, error) {
