@@ -321,19 +321,16 @@ func invalidFile(format string, args ...any) error {
 	return &bulkhead.Error{Code: bulkhead.EINVALID, Message: fmt.Sprintf(format, args...), Fields: map[string]string{"file": bulkhead.FieldInvalid}}
 }
 
-// PreviewLibraryImport parses and checks a CISO Assistant library file and
-// says what importing it would change, without storing anything.
+// PreviewLibraryImport parses and checks a CISO Assistant library file
+// (YAML) or an OSCAL catalog (JSON) and says what importing it would change, without storing anything.
 // EFORBIDDEN, EINVALID (with every problem and its place in the message).
 func (s *Service) PreviewLibraryImport(ctx context.Context, a Actor, file string, data []byte) (*ImportPreview, error) {
 	if err := authorize(a, ActLibraryImport); err != nil {
 		return nil, err
 	}
-	lib, err := catalog.ParseBytes(data)
-	if err == nil {
-		err = lib.Validate()
-	}
+	lib, err := parseLibraryFile(file, data)
 	if err != nil {
-		return nil, importError(file, err)
+		return nil, err
 	}
 	return s.preview(ctx, a, file, lib)
 }

@@ -306,3 +306,102 @@ func TestDemoLibrary(t *testing.T) {
 		t.Fatalf("demo assessments: %d, %v", len(xs), err)
 	}
 }
+
+func TestSpreadsheetImport(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "sheet")
+	a := f.actors[bulkhead.RoleSecurityManager]
+	ct := libraryByURN(t, svc, a, ctpatURN)
+	csv := "ref_id,parent,title,summary,groups,importance\n" +
+		"6.3,6,LTL pickups,Lock and seal less-than-truckload freight,highway_carrier,must\n" +
+		"6.8,6,Seal discrepancies,Report seal discrepancies at once,highway_carrier;rail_carrier,should\n"
+	in := service.SpreadsheetImport{LibraryID: ct.ID, File: "msc.csv", Data: []byte(csv)}
+	p, err := svc.PreviewSpreadsheetImport(ctx, a, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.Added, ",") != "6.8" || strings.Join(p.Changed, ",") != "6.3" || len(p.Removed) != 0 || p.Version != ct.Version+1 {
+		t.Errorf("preview %+v", p)
+	}
+	head, _ := svc.Store().AuditHead(ctx, f.org.ID)
+	for _, tt := range []struct{ name, data, want string }{
+		{"unknown parent", "ref_id,parent,title\n6.9,99,X\n", "msc.csv: row 2 (ref 6.9): parent 99 does not exist"},
+		{"cycle", "ref_id,parent,title\nA,B,X\nB,A,Y\n", "parents form a cycle"},
+		{"importance", "ref_id,title,importance\n6.9,X,often\n", "row 2 (ref 6.9): importance \"often\""},
+		{"duplicate", "ref_id,title\n6.9,X\n6.9,Y\n", "row 3 (ref 6.9): duplicate ref_id; first at row 2"},
+		{"column", "ref_id,title,colour\n6.9,X,red\n", "unknown column \"colour\""},
+		{"empty title", "ref_id,title\n6.9,\n", "title is empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.ImportSpreadsheet(ctx, a, service.SpreadsheetImport{LibraryID: ct.ID, File: "msc.csv", Data: []byte(tt.data)})
+			if bulkhead.ErrorCode(err) != bulkhead.EINVALID || !strings.Contains(bulkhead.ErrorMessage(err), tt.want) {
+				t.Fatalf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if after, _ := svc.Store().AuditHead(ctx, f.org.ID); after.Seq != head.Seq {
+		t.Error("a refused import stored something")
+	}
+	l, err := svc.ImportSpreadsheet(ctx, a, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.OrgID != f.org.ID || l.Version != ct.Version+1 || l.AssessableCount != ct.AssessableCount+1 || l.Verified != ct.Verified+1 {
+		t.Errorf("imported %+v", l)
+	}
+	// The organisation now sees its own version instead of the built-in one;
+	// another organisation still sees the built-in.
+	if got := libraryByURN(t, svc, a, ctpatURN); got.ID != l.ID {
+		t.Errorf("visible CTPAT %s, want own %s", got.ID, l.ID)
+	}
+	g := newFixture(t, svc, "sheet2")
+	if got := libraryByURN(t, svc, g.actors[bulkhead.RoleViewer], ctpatURN); got.ID != ct.ID {
+		t.Error("another organisation sees the replaced catalog")
+	}
+	// Replace mode drops requirements missing from the sheet.
+	p, err = svc.PreviewSpreadsheetImport(ctx, a, service.SpreadsheetImport{LibraryID: l.ID, File: "x.csv", Replace: true, Data: []byte("ref_id,title\n1,Top\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Removed) < 90 || len(p.Added) != 0 {
+		t.Errorf("replace preview: %d removed, %d added", len(p.Removed), len(p.Added))
+	}
+}
+
+func TestOSCALExports(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "oscal")
+	a := f.actors[bulkhead.RoleSecurityManager]
+	iso := libraryByURN(t, svc, a, isoURN)
+	if _, out, err := svc.ExportLibraryOSCAL(ctx, a, iso.ID); err != nil || !bytes.Contains(out, []byte(`"oscal-version": "1.1.2"`)) {
+		t.Fatalf("catalog export: %v", err)
+	}
+	x, err := svc.CreateAssessment(ctx, a, service.AssessmentInput{LibraryID: &iso.ID, Name: ptr("Gap")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ExportAssessmentOSCAL(ctx, a, x.ID, "poam"); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
+		t.Errorf("POA&M without gaps: %v", err)
+	}
+	if _, err := svc.AnswerRequirement(ctx, a, x.ID, isoNode+"6.1.2", service.AnswerInput{Status: ptr("non_compliant")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"assessment-results", "poam"} {
+		out, err := svc.ExportAssessmentOSCAL(ctx, f.actors[bulkhead.RoleAuditor], x.ID, kind)
+		if err != nil || !bytes.Contains(out, []byte("6.1.2")) {
+			t.Errorf("%s: %v", kind, err)
+		}
+	}
+	// An OSCAL catalog imports as a library.
+	_, out, _ := svc.ExportLibraryOSCAL(ctx, a, iso.ID)
+	l, err := svc.ImportLibrary(ctx, a, "iso.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Packager != "oscal" || l.NodeCount != iso.NodeCount {
+		t.Errorf("OSCAL import %+v", l)
+	}
+	if _, err := svc.ImportLibrary(ctx, a, "bad.json", []byte(`{"catalog": 1`)); bulkhead.ErrorCode(err) != bulkhead.EINVALID || !strings.Contains(bulkhead.ErrorMessage(err), "bad.json") {
+		t.Errorf("bad JSON: %v", err)
+	}
+}
