@@ -33,10 +33,10 @@ func libraryBenches() map[string]benchFunc {
 	return map[string]benchFunc{"library": benchLibrary}
 }
 
-// parseArgs parses flags that may come before or after positional
+// libParseArgs parses flags that may come before or after positional
 // arguments (library export --format oscal ID -o out.json) and returns the
 // positional ones.
-func parseArgs(e *env, fs *flag.FlagSet, args []string, want int, what string) ([]string, error) {
+func libParseArgs(e *env, fs *flag.FlagSet, args []string, want int, what string) ([]string, error) {
 	var pos, flags []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -96,8 +96,8 @@ func cmdLibraryList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-// readInput reads a file, or stdin for "-", refusing more than limit bytes.
-func readInput(e *env, name string, limit int64) ([]byte, error) {
+// libReadInput reads a file, or stdin for "-", refusing more than limit bytes.
+func libReadInput(e *env, name string, limit int64) ([]byte, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -114,7 +114,7 @@ func readInput(e *env, name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-func printPreview(e *env, p *service.ImportPreview) {
+func libPrintPreview(e *env, p *service.ImportPreview) {
 	from := "new library"
 	if p.OldVersion > 0 {
 		from = fmt.Sprintf("replaces version %d", p.OldVersion)
@@ -138,11 +138,11 @@ func cmdLibraryImport(ctx context.Context, e *env, args []string) error {
 	var u asUser
 	u.register(fs, "as", "e-mail of the importing user (required; admin or security manager)")
 	dry := fs.Bool("dry-run", false, "only show what would change")
-	pos, err := parseArgs(e, fs, args, 1, "one FILE (or - for stdin)")
+	pos, err := libParseArgs(e, fs, args, 1, "one FILE (or - for stdin)")
 	if err != nil {
 		return err
 	}
-	data, err := readInput(e, pos[0], 4<<20)
+	data, err := libReadInput(e, pos[0], 4<<20)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func cmdLibraryImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	printPreview(e, p)
+	libPrintPreview(e, p)
 	if *dry {
 		return nil
 	}
@@ -176,11 +176,11 @@ func cmdLibrarySheet(ctx context.Context, e *env, args []string) error {
 	id := fs.String("id", "", "ID of the library to complete or replace (required)")
 	replace := fs.Bool("replace", false, "drop requirements missing from the sheet (default: complete the catalog)")
 	dry := fs.Bool("dry-run", false, "only show what would change")
-	pos, err := parseArgs(e, fs, args, 1, "one FILE (.csv or .xlsx)")
+	pos, err := libParseArgs(e, fs, args, 1, "one FILE (.csv or .xlsx)")
 	if err != nil {
 		return err
 	}
-	data, err := readInput(e, pos[0], 4<<20)
+	data, err := libReadInput(e, pos[0], 4<<20)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func cmdLibrarySheet(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	printPreview(e, p)
+	libPrintPreview(e, p)
 	if *dry {
 		return nil
 	}
@@ -207,8 +207,8 @@ func cmdLibrarySheet(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// writeOutput writes data to the file named by out, or stdout for "".
-func writeOutput(e *env, out string, data []byte) error {
+// libWriteOutput writes data to the file named by out, or stdout for "".
+func libWriteOutput(e *env, out string, data []byte) error {
 	if out == "" {
 		_, err := e.stdout.Write(data)
 		return err
@@ -222,7 +222,7 @@ func cmdLibraryExport(ctx context.Context, e *env, args []string) error {
 	u.register(fs, "as", "e-mail of the user reading (required; their role applies)")
 	format := fs.String("format", "ciso-assistant", "ciso-assistant (YAML) or oscal (OSCAL catalog JSON)")
 	out := fs.String("o", "", "write to this file instead of stdout")
-	pos, err := parseArgs(e, fs, args, 1, "one library ID")
+	pos, err := libParseArgs(e, fs, args, 1, "one library ID")
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func cmdLibraryExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(e, *out, data)
+	return libWriteOutput(e, *out, data)
 }
 
 func cmdAssessmentList(ctx context.Context, e *env, args []string) error {
@@ -277,7 +277,7 @@ func cmdAssessmentSoA(ctx context.Context, e *env, args []string) error {
 	var u asUser
 	u.register(fs, "as", "e-mail of the user reading (required; their role applies)")
 	out := fs.String("o", "", "write to this file instead of stdout")
-	pos, err := parseArgs(e, fs, args, 1, "one assessment ID")
+	pos, err := libParseArgs(e, fs, args, 1, "one assessment ID")
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func cmdAssessmentSoA(ctx context.Context, e *env, args []string) error {
 	if err := service.WriteSoACSV(&b, rows); err != nil {
 		return err
 	}
-	return writeOutput(e, *out, []byte(b.String()))
+	return libWriteOutput(e, *out, []byte(b.String()))
 }
 
 // benchLibrary measures importing a large generated library and the

@@ -28,12 +28,12 @@ func libraryRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/assessments/{id}", handler: (*Server).getAssessment},
 		{Method: "PATCH", Path: "/api/v1/assessments/{id}", handler: (*Server).updateAssessment},
 		{Method: "POST", Path: "/api/v1/assessments/{id}/answers", handler: (*Server).answerRequirement},
-		{Method: "GET", Path: "/api/v1/assessments/{id}/soa", handler: (*Server).soa},
+		{Method: "GET", Path: "/api/v1/assessments/{id}/soa", handler: (*Server).getSoA},
 		{Method: "GET", Path: "/api/v1/assessments/{id}/export", handler: (*Server).exportAssessment},
-		{Method: "POST", Path: "/api/v1/assessments/{id}/evidence", handler: (*Server).addEvidence},
+		{Method: "POST", Path: "/api/v1/assessments/{id}/evidence", handler: (*Server).addAssessmentEvidence},
 		{Method: "POST", Path: "/api/v1/assessments/{id}/actions", handler: (*Server).createComplianceAction},
-		{Method: "GET", Path: "/api/v1/evidence/{id}", handler: (*Server).getEvidence},
-		{Method: "DELETE", Path: "/api/v1/evidence/{id}", handler: (*Server).deleteEvidence},
+		{Method: "GET", Path: "/api/v1/evidence/{id}", handler: (*Server).getAssessmentEvidence},
+		{Method: "DELETE", Path: "/api/v1/evidence/{id}", handler: (*Server).deleteAssessmentEvidence},
 		{Method: "PATCH", Path: "/api/v1/compliance-actions/{id}", handler: (*Server).updateComplianceAction},
 	}
 }
@@ -66,7 +66,7 @@ func toLibrary(l *bulkhead.Library) libraryJSON {
 		l.NodeCount, l.AssessableCount, l.Verified, l.Harmonized, l.Secondary, l.MappingCount, l.ImportedAt}
 }
 
-type nodeJSON struct {
+type requirementNodeJSON struct {
 	URN             string   `json:"urn"`
 	RefID           string   `json:"ref_id"`
 	Name            string   `json:"name"`
@@ -81,15 +81,15 @@ type nodeJSON struct {
 	Provenance      string   `json:"provenance,omitempty"`
 }
 
-func toNode(n *catalog.RequirementNode) nodeJSON {
+func toRequirementNode(n *catalog.RequirementNode) requirementNodeJSON {
 	g := n.ImplementationGroups
 	if g == nil {
 		g = []string{}
 	}
-	return nodeJSON{n.URN, n.RefID, n.Name, n.Description, n.ParentURN, n.Depth, n.Assessable, g, string(n.Importance), n.TypicalEvidence, n.Annotation, string(n.Provenance)}
+	return requirementNodeJSON{n.URN, n.RefID, n.Name, n.Description, n.ParentURN, n.Depth, n.Assessable, g, string(n.Importance), n.TypicalEvidence, n.Annotation, string(n.Provenance)}
 }
 
-type previewJSON struct {
+type libraryPreviewJSON struct {
 	DryRun     bool     `json:"dry_run"`
 	URN        string   `json:"urn"`
 	Name       string   `json:"name"`
@@ -102,14 +102,14 @@ type previewJSON struct {
 	Warnings   []string `json:"warnings"`
 }
 
-func toPreview(p *service.ImportPreview) previewJSON {
+func toLibraryPreview(p *service.ImportPreview) libraryPreviewJSON {
 	nz := func(x []string) []string {
 		if x == nil {
 			return []string{}
 		}
 		return x
 	}
-	return previewJSON{true, p.URN, p.Name, p.Version, p.OldVersion, nz(p.Added), nz(p.Changed), nz(p.Removed), p.Mappings, nz(p.Warnings)}
+	return libraryPreviewJSON{true, p.URN, p.Name, p.Version, p.OldVersion, nz(p.Added), nz(p.Changed), nz(p.Removed), p.Mappings, nz(p.Warnings)}
 }
 
 type readinessJSON struct {
@@ -150,10 +150,10 @@ type assessmentJSON struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	UpdatedAt   time.Time     `json:"updated_at"`
 	Readiness   readinessJSON `json:"readiness"`
-	Rows        []rowJSON     `json:"requirements,omitempty"`
+	Rows        []assessmentRowJSON     `json:"requirements,omitempty"`
 }
 
-type resultJSON struct {
+type assessmentResultJSON struct {
 	Status         string    `json:"status"`
 	Notes          string    `json:"notes"`
 	Justification  string    `json:"justification"`
@@ -163,7 +163,7 @@ type resultJSON struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
-type evidenceJSON struct {
+type assessmentEvidenceJSON struct {
 	ID          string     `json:"id"`
 	NodeURN     string     `json:"node_urn"`
 	Name        string     `json:"name"`
@@ -175,11 +175,11 @@ type evidenceJSON struct {
 	CreatedAt   time.Time  `json:"created_at"`
 }
 
-func toEvidence(e *bulkhead.Evidence) evidenceJSON {
-	return evidenceJSON{e.ID, e.NodeURN, e.Name, e.URL, e.ContentType, e.Size, e.SHA256, e.ValidUntil, e.CreatedAt}
+func toAssessmentEvidence(e *bulkhead.Evidence) assessmentEvidenceJSON {
+	return assessmentEvidenceJSON{e.ID, e.NodeURN, e.Name, e.URL, e.ContentType, e.Size, e.SHA256, e.ValidUntil, e.CreatedAt}
 }
 
-type actionJSON struct {
+type complianceActionJSON struct {
 	ID           string     `json:"id"`
 	AssessmentID string     `json:"assessment_id"`
 	NodeURN      string     `json:"node_urn"`
@@ -191,15 +191,15 @@ type actionJSON struct {
 	ClosedAt     *time.Time `json:"closed_at"`
 }
 
-func toAction(c *bulkhead.ComplianceAction) actionJSON {
-	return actionJSON{c.ID, c.AssessmentID, c.NodeURN, c.Title, c.Notes, c.OwnerID, c.Due, string(c.Status), c.ClosedAt}
+func toComplianceAction(c *bulkhead.ComplianceAction) complianceActionJSON {
+	return complianceActionJSON{c.ID, c.AssessmentID, c.NodeURN, c.Title, c.Notes, c.OwnerID, c.Due, string(c.Status), c.ClosedAt}
 }
 
-type rowJSON struct {
-	nodeJSON
-	Result   *resultJSON    `json:"result"`
-	Evidence []evidenceJSON `json:"evidence,omitempty"`
-	Actions  []actionJSON   `json:"actions,omitempty"`
+type assessmentRowJSON struct {
+	requirementNodeJSON
+	Result   *assessmentResultJSON    `json:"result"`
+	Evidence []assessmentEvidenceJSON `json:"evidence,omitempty"`
+	Actions  []complianceActionJSON   `json:"actions,omitempty"`
 }
 
 func toAssessment(x *bulkhead.Assessment, lib *bulkhead.Library, rd *service.Readiness) assessmentJSON {
@@ -212,11 +212,11 @@ func toAssessment(x *bulkhead.Assessment, lib *bulkhead.Library, rd *service.Rea
 	return assessmentJSON{x.ID, x.LibraryID, lib.Name, x.Name, x.Description, nz(x.Groups), nz(x.SiteIDs), string(x.Status), x.CreatedAt, x.UpdatedAt, toReadiness(rd), nil}
 }
 
-func toResult(r *bulkhead.AssessmentResult) *resultJSON {
+func toAssessmentResult(r *bulkhead.AssessmentResult) *assessmentResultJSON {
 	if r == nil {
 		return nil
 	}
-	return &resultJSON{string(r.Status), r.Notes, r.Justification, r.Controls, string(r.InferredStatus), r.InferredFrom, r.UpdatedAt}
+	return &assessmentResultJSON{string(r.Status), r.Notes, r.Justification, r.Controls, string(r.InferredStatus), r.InferredFrom, r.UpdatedAt}
 }
 
 // ---- handlers
@@ -241,19 +241,19 @@ func (s *Server) getLibrary(w http.ResponseWriter, r *http.Request, au *service.
 	}
 	out := struct {
 		libraryJSON
-		Nodes []nodeJSON `json:"requirements"`
-	}{toLibrary(d.Library), []nodeJSON{}}
+		Nodes []requirementNodeJSON `json:"requirements"`
+	}{toLibrary(d.Library), []requirementNodeJSON{}}
 	if fw := d.Parsed.Objects.Framework; fw != nil {
 		for i := range fw.RequirementNodes {
-			out.Nodes = append(out.Nodes, toNode(&fw.RequirementNodes[i]))
+			out.Nodes = append(out.Nodes, toRequirementNode(&fw.RequirementNodes[i]))
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// readUpload reads a raw request body of at most limit bytes.
-func readUpload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readLibraryUpload reads a raw request body of at most limit bytes.
+func readLibraryUpload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -266,12 +266,12 @@ func readUpload(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, er
 	return data, nil
 }
 
-func dryRun(r *http.Request) bool {
+func libraryDryRun(r *http.Request) bool {
 	v := r.URL.Query().Get("dry_run")
 	return v == "1" || v == "true"
 }
 
-func uploadName(r *http.Request, def string) string {
+func libraryUploadName(r *http.Request, def string) string {
 	if n := strings.TrimSpace(r.URL.Query().Get("file")); n != "" && len(n) <= 200 {
 		return n
 	}
@@ -279,17 +279,17 @@ func uploadName(r *http.Request, def string) string {
 }
 
 func (s *Server) importLibrary(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	data, err := readUpload(w, r, catalog.MaxFileSize+1)
+	data, err := readLibraryUpload(w, r, catalog.MaxFileSize+1)
 	if err != nil {
 		return err
 	}
-	file := uploadName(r, "upload")
-	if dryRun(r) {
+	file := libraryUploadName(r, "upload")
+	if libraryDryRun(r) {
 		p, err := s.svc.PreviewLibraryImport(r.Context(), au.Actor, file, data)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, toPreview(p))
+		writeJSON(w, http.StatusOK, toLibraryPreview(p))
 		return nil
 	}
 	l, err := s.svc.ImportLibrary(r.Context(), au.Actor, file, data)
@@ -302,7 +302,7 @@ func (s *Server) importLibrary(w http.ResponseWriter, r *http.Request, au *servi
 }
 
 func (s *Server) importSheet(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	data, err := readUpload(w, r, catalog.MaxFileSize+1)
+	data, err := readLibraryUpload(w, r, catalog.MaxFileSize+1)
 	if err != nil {
 		return err
 	}
@@ -310,13 +310,13 @@ func (s *Server) importSheet(w http.ResponseWriter, r *http.Request, au *service
 	if mode != "" && mode != "complete" && mode != "replace" {
 		return bulkhead.Invalid(map[string]string{"mode": bulkhead.FieldChoice})
 	}
-	in := service.SpreadsheetImport{LibraryID: r.PathValue("id"), Replace: mode == "replace", File: uploadName(r, "sheet.csv"), Data: data}
-	if dryRun(r) {
+	in := service.SpreadsheetImport{LibraryID: r.PathValue("id"), Replace: mode == "replace", File: libraryUploadName(r, "sheet.csv"), Data: data}
+	if libraryDryRun(r) {
 		p, err := s.svc.PreviewSpreadsheetImport(r.Context(), au.Actor, in)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, toPreview(p))
+		writeJSON(w, http.StatusOK, toLibraryPreview(p))
 		return nil
 	}
 	l, err := s.svc.ImportSpreadsheet(r.Context(), au.Actor, in)
@@ -337,7 +337,7 @@ func (s *Server) exportLibrary(w http.ResponseWriter, r *http.Request, au *servi
 			return err
 		}
 		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(l.RefID)+`.yaml"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+libraryFileName(l.RefID)+`.yaml"`)
 		w.Write(data)
 	case "oscal":
 		l, data, err := s.svc.ExportLibraryOSCAL(r.Context(), au.Actor, id)
@@ -345,7 +345,7 @@ func (s *Server) exportLibrary(w http.ResponseWriter, r *http.Request, au *servi
 			return err
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(l.RefID)+`.oscal.json"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+libraryFileName(l.RefID)+`.oscal.json"`)
 		w.Write(data)
 	default:
 		return bulkhead.Invalid(map[string]string{"format": bulkhead.FieldChoice})
@@ -353,8 +353,8 @@ func (s *Server) exportLibrary(w http.ResponseWriter, r *http.Request, au *servi
 	return nil
 }
 
-// fileSafe keeps letters, digits, dot, dash and underscore of a file name.
-func fileSafe(s string) string {
+// libraryFileName keeps letters, digits, dot, dash and underscore of a file name.
+func libraryFileName(s string) string {
 	out := strings.Map(func(r rune) rune {
 		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
 			return r
@@ -402,12 +402,12 @@ func (s *Server) writeAssessment(w http.ResponseWriter, r *http.Request, au *ser
 		if !row.InScope {
 			continue
 		}
-		rj := rowJSON{nodeJSON: toNode(row.Node), Result: toResult(row.Result)}
+		rj := assessmentRowJSON{requirementNodeJSON: toRequirementNode(row.Node), Result: toAssessmentResult(row.Result)}
 		for _, e := range row.Evidence {
-			rj.Evidence = append(rj.Evidence, toEvidence(e))
+			rj.Evidence = append(rj.Evidence, toAssessmentEvidence(e))
 		}
 		for _, c := range row.Actions {
-			rj.Actions = append(rj.Actions, toAction(c))
+			rj.Actions = append(rj.Actions, toComplianceAction(c))
 		}
 		out.Rows = append(out.Rows, rj)
 	}
@@ -453,11 +453,11 @@ func (s *Server) answerRequirement(w http.ResponseWriter, r *http.Request, au *s
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toResult(res))
+	writeJSON(w, http.StatusOK, toAssessmentResult(res))
 	return nil
 }
 
-func (s *Server) soa(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+func (s *Server) getSoA(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	v, rows, err := s.svc.StatementOfApplicability(r.Context(), au.Actor, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -465,7 +465,7 @@ func (s *Server) soa(w http.ResponseWriter, r *http.Request, au *service.Authent
 	switch r.URL.Query().Get("format") {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="soa-`+fileSafe(v.ID)+`.csv"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="soa-`+libraryFileName(v.ID)+`.csv"`)
 		if err := service.WriteSoACSV(w, rows); err != nil {
 			s.log.Error("SoA export failed", "err", err)
 		}
@@ -501,16 +501,16 @@ func (s *Server) exportAssessment(w http.ResponseWriter, r *http.Request, au *se
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+kind+`-`+fileSafe(r.PathValue("id"))+`.json"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+kind+`-`+libraryFileName(r.PathValue("id"))+`.json"`)
 	w.Write(data)
 	return nil
 }
 
-// addEvidence takes a link as JSON ({node_urn, name, url, valid_until}) or
+// addAssessmentEvidence takes a link as JSON ({node_urn, name, url, valid_until}) or
 // a file as the raw body with node_urn, name and valid_until (YYYY-MM-DD)
 // in the query.
-func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in service.EvidenceInput
+func (s *Server) addAssessmentEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in service.AssessmentEvidenceInput
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/json" {
 		if err := decode(w, r, &in); err != nil {
@@ -518,12 +518,12 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, au *service
 		}
 		in.Content = nil
 	} else {
-		data, err := readUpload(w, r, service.MaxEvidenceSize+1)
+		data, err := readLibraryUpload(w, r, service.MaxEvidenceSize+1)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
-		in = service.EvidenceInput{NodeURN: q.Get("node_urn"), Name: q.Get("name"), ContentType: mt, Content: data}
+		in = service.AssessmentEvidenceInput{NodeURN: q.Get("node_urn"), Name: q.Get("name"), ContentType: mt, Content: data}
 		if v := q.Get("valid_until"); v != "" {
 			t, err := time.Parse(time.DateOnly, v)
 			if err != nil {
@@ -536,28 +536,28 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, au *service
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toEvidence(e))
+	writeJSON(w, http.StatusCreated, toAssessmentEvidence(e))
 	return nil
 }
 
-func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+func (s *Server) getAssessmentEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	e, err := s.svc.EvidenceFile(r.Context(), au.Actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	if e.URL != "" {
-		writeJSON(w, http.StatusOK, toEvidence(e))
+		writeJSON(w, http.StatusOK, toAssessmentEvidence(e))
 		return nil
 	}
 	// Served as a download, never rendered in the API's origin.
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(e.Name)+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+libraryFileName(e.Name)+`"`)
 	w.Header().Set("Digest", "sha-256="+e.SHA256)
 	http.ServeContent(w, r, "", e.CreatedAt, bytes.NewReader(e.Content))
 	return nil
 }
 
-func (s *Server) deleteEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+func (s *Server) deleteAssessmentEvidence(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	if err := s.svc.DeleteEvidence(r.Context(), au.Actor, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -566,7 +566,7 @@ func (s *Server) deleteEvidence(w http.ResponseWriter, r *http.Request, au *serv
 }
 
 func (s *Server) createComplianceAction(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in service.ActionInput
+	var in service.ComplianceActionInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
@@ -574,12 +574,12 @@ func (s *Server) createComplianceAction(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toAction(c))
+	writeJSON(w, http.StatusCreated, toComplianceAction(c))
 	return nil
 }
 
 func (s *Server) updateComplianceAction(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in service.ActionInput
+	var in service.ComplianceActionInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
@@ -590,6 +590,6 @@ func (s *Server) updateComplianceAction(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAction(c))
+	writeJSON(w, http.StatusOK, toComplianceAction(c))
 	return nil
 }

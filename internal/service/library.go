@@ -53,7 +53,7 @@ func (s *Service) libraryTasks(ctx context.Context, a Actor) ([]Task, error) {
 		return nil, err
 	}
 	for _, e := range evidence {
-		if e.ValidUntil == nil || !e.ValidUntil.Before(now.Add(ExpiryWindow)) || (e.CreatedBy != a.UserID && !manager) {
+		if e.ValidUntil == nil || !e.ValidUntil.Before(now.Add(EvidenceExpiryWindow)) || (e.CreatedBy != a.UserID && !manager) {
 			continue
 		}
 		out = append(out, Task{Kind: "assessment.evidence", Title: e.Name, Href: "/assessments/" + e.AssessmentID, Due: *e.ValidUntil, Overdue: e.ValidUntil.Before(now)})
@@ -126,12 +126,12 @@ func (s *Service) demoLibrary(ctx context.Context, d *demoOrg) error {
 		}
 	}
 	valid := s.now().Add(20 * 24 * time.Hour).Truncate(24 * time.Hour)
-	if _, err := s.AddEvidence(ctx, secm, ct.ID, EvidenceInput{NodeURN: ctNode("6.1"), Name: "Seal log March.csv", ContentType: "text/csv",
+	if _, err := s.AddEvidence(ctx, secm, ct.ID, AssessmentEvidenceInput{NodeURN: ctNode("6.1"), Name: "Seal log March.csv", ContentType: "text/csv",
 		Content: []byte("seal,trailer,applied\nHLX1000231,TR-118,2026-03-02\n"), ValidUntil: &valid}); err != nil {
 		return err
 	}
 	due := s.now().Add(-3 * 24 * time.Hour).Truncate(24 * time.Hour)
-	if _, err := s.CreateComplianceAction(ctx, secm, ctx1.ID, ActionInput{NodeURN: sp(isoNode("6.1.2")), Title: sp("Write the security risk assessment method"),
+	if _, err := s.CreateComplianceAction(ctx, secm, ctx1.ID, ComplianceActionInput{NodeURN: sp(isoNode("6.1.2")), Title: sp("Write the security risk assessment method"),
 		OwnerID: &d.users[bulkhead.RoleSecurityManager].ID, Due: &due}); err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ import (
 // MaxEvidenceSize is the largest evidence file kept in the database.
 const MaxEvidenceSize = 10 << 20
 
-// ExpiryWindow is how far ahead evidence counts as expiring.
-const ExpiryWindow = 30 * 24 * time.Hour
+// EvidenceExpiryWindow is how far ahead evidence counts as expiring.
+const EvidenceExpiryWindow = 30 * 24 * time.Hour
 
 // AssessmentInput holds the editable fields of an assessment; nil fields
 // are left unchanged on update. LibraryID is only read on create.
@@ -238,12 +238,12 @@ type Readiness struct {
 }
 
 // PctAssessed is the share of in-scope requirements answered, 0–100.
-func (r *Readiness) PctAssessed() int { return pct(r.Assessed, r.Total) }
+func (r *Readiness) PctAssessed() int { return readinessPct(r.Assessed, r.Total) }
 
 // PctCompliant is the share of applicable requirements compliant, 0–100.
-func (r *Readiness) PctCompliant() int { return pct(r.Compliant, r.Total-r.NotApplicable) }
+func (r *Readiness) PctCompliant() int { return readinessPct(r.Compliant, r.Total-r.NotApplicable) }
 
-func pct(n, d int) int {
+func readinessPct(n, d int) int {
 	if d <= 0 {
 		return 0
 	}
@@ -275,7 +275,7 @@ func (r *Readiness) add(row *AssessmentRow, now time.Time) {
 		r.Assessed++
 	}
 	for _, e := range row.Evidence {
-		if e.ValidUntil != nil && e.ValidUntil.Before(now.Add(ExpiryWindow)) {
+		if e.ValidUntil != nil && e.ValidUntil.Before(now.Add(EvidenceExpiryWindow)) {
 			r.Expiring++
 		}
 	}
@@ -287,7 +287,7 @@ func (r *Readiness) add(row *AssessmentRow, now time.Time) {
 }
 
 // inScope reports whether an assessable node belongs to the groups.
-func inScope(n *catalog.RequirementNode, groups []string) bool {
+func nodeInScope(n *catalog.RequirementNode, groups []string) bool {
 	if !n.Assessable {
 		return false
 	}
@@ -345,7 +345,7 @@ func (s *Service) assessmentView(ctx context.Context, a Actor, x *bulkhead.Asses
 	byURN := make(map[string]*AssessmentRow, len(fw.RequirementNodes))
 	for i := range fw.RequirementNodes {
 		n := &fw.RequirementNodes[i]
-		row := &AssessmentRow{Node: n, InScope: inScope(n, x.Groups)}
+		row := &AssessmentRow{Node: n, InScope: nodeInScope(n, x.Groups)}
 		v.Rows[i] = row
 		byURN[n.URN] = row
 	}
@@ -513,7 +513,7 @@ func inferredStatus(rel catalog.Relationship, st bulkhead.ResultStatus) bulkhead
 	}
 }
 
-func invert(rel catalog.Relationship) catalog.Relationship {
+func invertRelationship(rel catalog.Relationship) catalog.Relationship {
 	switch rel {
 	case catalog.RelationshipSubset:
 		return catalog.RelationshipSuperset
@@ -557,7 +557,7 @@ func (s *Service) inferences(ctx context.Context, a Actor, v *AssessmentView, no
 				case strings.EqualFold(set.SourceFrameworkURN, v.Framework.URN) && strings.EqualFold(m.SourceRequirementURN, node.URN):
 					targets = append(targets, target{set.TargetFrameworkURN, m.TargetRequirementURN, m.Relationship, m.Rationale})
 				case strings.EqualFold(set.TargetFrameworkURN, v.Framework.URN) && strings.EqualFold(m.TargetRequirementURN, node.URN):
-					targets = append(targets, target{set.SourceFrameworkURN, m.SourceRequirementURN, invert(m.Relationship), m.Rationale})
+					targets = append(targets, target{set.SourceFrameworkURN, m.SourceRequirementURN, invertRelationship(m.Relationship), m.Rationale})
 				}
 			}
 		}
@@ -658,8 +658,8 @@ func WriteSoACSV(w io.Writer, rows []SoARow) error {
 	return c.Flush()
 }
 
-// EvidenceInput is a file or a link to attach to a requirement.
-type EvidenceInput struct {
+// AssessmentEvidenceInput is a file or a link to attach to a requirement.
+type AssessmentEvidenceInput struct {
 	NodeURN     string     `json:"node_urn"`
 	Name        string     `json:"name"`
 	URL         string     `json:"url"`
@@ -670,7 +670,7 @@ type EvidenceInput struct {
 
 // AddEvidence attaches a file (bytes and SHA-256 kept) or a link to a
 // requirement of an assessment. EFORBIDDEN, ENOTFOUND, EINVALID.
-func (s *Service) AddEvidence(ctx context.Context, a Actor, assessmentID string, in EvidenceInput) (*bulkhead.Evidence, error) {
+func (s *Service) AddEvidence(ctx context.Context, a Actor, assessmentID string, in AssessmentEvidenceInput) (*bulkhead.Evidence, error) {
 	if err := authorize(a, ActAssessmentAnswer); err != nil {
 		return nil, err
 	}
@@ -753,9 +753,9 @@ func (s *Service) DeleteEvidence(ctx context.Context, a Actor, id string) error 
 	})
 }
 
-// ActionInput holds the fields of a compliance action; nil fields are
+// ComplianceActionInput holds the fields of a compliance action; nil fields are
 // unchanged on update. NodeURN is only read on create.
-type ActionInput struct {
+type ComplianceActionInput struct {
 	NodeURN *string    `json:"node_urn"`
 	Title   *string    `json:"title"`
 	Notes   *string    `json:"notes"`
@@ -764,7 +764,7 @@ type ActionInput struct {
 	Status  *string    `json:"status"`
 }
 
-func (s *Service) applyAction(ctx context.Context, a Actor, c *bulkhead.ComplianceAction, in ActionInput) error {
+func (s *Service) applyComplianceAction(ctx context.Context, a Actor, c *bulkhead.ComplianceAction, in ComplianceActionInput) error {
 	if in.Title != nil {
 		c.Title = strings.TrimSpace(*in.Title)
 	}
@@ -807,13 +807,13 @@ func (s *Service) applyAction(ctx context.Context, a Actor, c *bulkhead.Complian
 	return nil
 }
 
-func actionAudit(c *bulkhead.ComplianceAction) map[string]any {
+func complianceActionAudit(c *bulkhead.ComplianceAction) map[string]any {
 	return map[string]any{"title": c.Title, "notes": c.Notes, "owner_id": c.OwnerID, "due": export.Time(c.Due), "status": string(c.Status)}
 }
 
 // CreateComplianceAction turns a gap of an assessment into an action with
 // an owner and a due date. EFORBIDDEN, ENOTFOUND, EINVALID.
-func (s *Service) CreateComplianceAction(ctx context.Context, a Actor, assessmentID string, in ActionInput) (*bulkhead.ComplianceAction, error) {
+func (s *Service) CreateComplianceAction(ctx context.Context, a Actor, assessmentID string, in ComplianceActionInput) (*bulkhead.ComplianceAction, error) {
 	if err := authorize(a, ActAssessmentAction); err != nil {
 		return nil, err
 	}
@@ -827,7 +827,7 @@ func (s *Service) CreateComplianceAction(ctx context.Context, a Actor, assessmen
 		c.NodeURN = *in.NodeURN
 	}
 	in.Status = nil
-	err = s.applyAction(ctx, a, c, in)
+	err = s.applyComplianceAction(ctx, a, c, in)
 	if c.NodeURN == "" || !slices.ContainsFunc(v.Rows, func(r *AssessmentRow) bool { return r.Node.URN == c.NodeURN && r.Node.Assessable }) {
 		fe := bulkhead.ErrorFields(err)
 		if fe == nil {
@@ -846,7 +846,7 @@ func (s *Service) CreateComplianceAction(ctx context.Context, a Actor, assessmen
 		if err := tx.CreateComplianceAction(ctx, c); err != nil {
 			return err
 		}
-		after := actionAudit(c)
+		after := complianceActionAudit(c)
 		after["assessment"], after["node"] = v.ID, c.NodeURN
 		return s.record(ctx, tx, a, "assessment.action_create", "compliance_action", c.ID, map[string]any{"after": after})
 	})
@@ -858,7 +858,7 @@ func (s *Service) CreateComplianceAction(ctx context.Context, a Actor, assessmen
 
 // UpdateComplianceAction changes an action; status done closes it.
 // EFORBIDDEN, ENOTFOUND, EINVALID.
-func (s *Service) UpdateComplianceAction(ctx context.Context, a Actor, id string, in ActionInput) (*bulkhead.ComplianceAction, error) {
+func (s *Service) UpdateComplianceAction(ctx context.Context, a Actor, id string, in ComplianceActionInput) (*bulkhead.ComplianceAction, error) {
 	if err := authorize(a, ActAssessmentAction); err != nil {
 		return nil, err
 	}
@@ -866,11 +866,11 @@ func (s *Service) UpdateComplianceAction(ctx context.Context, a Actor, id string
 	if err != nil {
 		return nil, err
 	}
-	before := actionAudit(c)
-	if err := s.applyAction(ctx, a, c, in); err != nil {
+	before := complianceActionAudit(c)
+	if err := s.applyComplianceAction(ctx, a, c, in); err != nil {
 		return nil, err
 	}
-	changes := diff(before, actionAudit(c))
+	changes := diff(before, complianceActionAudit(c))
 	if len(changes) == 0 {
 		return c, nil
 	}

@@ -109,7 +109,7 @@ func libraryActionTests(svc *service.Service, f *fixture) map[service.Action]fun
 			if err := setup(); err != nil {
 				return err
 			}
-			_, err := svc.CreateComplianceAction(ctx, a, x.ID, service.ActionInput{NodeURN: ptr(isoNode + "4.1"), Title: ptr("Fix"), OwnerID: &adm.UserID})
+			_, err := svc.CreateComplianceAction(ctx, a, x.ID, service.ComplianceActionInput{NodeURN: ptr(isoNode + "4.1"), Title: ptr("Fix"), OwnerID: &adm.UserID})
 			return err
 		},
 	}

@@ -255,7 +255,7 @@ type libraryIndex struct {
 	nodes      map[string]bool           // lower-case node URN
 }
 
-func (s *Service) index(ctx context.Context, orgID string) (*libraryIndex, error) {
+func (s *Service) indexLibraries(ctx context.Context, orgID string) (*libraryIndex, error) {
 	libs, err := s.visibleLibraries(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -337,7 +337,7 @@ func (s *Service) PreviewLibraryImport(ctx context.Context, a Actor, file string
 
 // preview checks a valid library against what is stored.
 func (s *Service) preview(ctx context.Context, a Actor, file string, lib *catalog.Library) (*ImportPreview, error) {
-	idx, err := s.index(ctx, a.OrgID)
+	idx, err := s.indexLibraries(ctx, a.OrgID)
 	if err != nil {
 		return nil, err
 	}

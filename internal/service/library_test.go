@@ -235,7 +235,7 @@ func TestAssessmentFlow(t *testing.T) {
 	}
 	// Evidence: file with digest, link, bad input.
 	valid := now.Add(10 * 24 * time.Hour)
-	e, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4.1", Name: "context.pdf", Content: []byte("abc"), ValidUntil: &valid})
+	e, err := svc.AddEvidence(ctx, officer, xi.ID, service.AssessmentEvidenceInput{NodeURN: isoNode + "4.1", Name: "context.pdf", Content: []byte("abc"), ValidUntil: &valid})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,15 +246,15 @@ func TestAssessmentFlow(t *testing.T) {
 	if err != nil || string(got.Content) != "abc" {
 		t.Errorf("evidence file: %v", err)
 	}
-	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4.1", Name: "wiki", URL: "javascript:alert(1)"}); bulkhead.ErrorFields(err)["url"] == "" {
+	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.AssessmentEvidenceInput{NodeURN: isoNode + "4.1", Name: "wiki", URL: "javascript:alert(1)"}); bulkhead.ErrorFields(err)["url"] == "" {
 		t.Errorf("bad link: %v", err)
 	}
-	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.EvidenceInput{NodeURN: isoNode + "4", Name: "x", URL: "https://x.example"}); bulkhead.ErrorFields(err)["node_urn"] == "" {
+	if _, err := svc.AddEvidence(ctx, officer, xi.ID, service.AssessmentEvidenceInput{NodeURN: isoNode + "4", Name: "x", URL: "https://x.example"}); bulkhead.ErrorFields(err)["node_urn"] == "" {
 		t.Errorf("evidence on a heading: %v", err)
 	}
 	// Gap → action; overdue action and expiring evidence become tasks.
 	due := now.Add(-24 * time.Hour)
-	c, err := svc.CreateComplianceAction(ctx, secm, xi.ID, service.ActionInput{NodeURN: ptr(isoNode + "4.1"), Title: ptr("Write the context analysis"), OwnerID: &officer.UserID, Due: &due})
+	c, err := svc.CreateComplianceAction(ctx, secm, xi.ID, service.ComplianceActionInput{NodeURN: ptr(isoNode + "4.1"), Title: ptr("Write the context analysis"), OwnerID: &officer.UserID, Due: &due})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestAssessmentFlow(t *testing.T) {
 	if ts, _ := svc.MyTasks(ctx, f.actors[bulkhead.RoleContributor]); len(ts) != 0 {
 		t.Errorf("contributor sees %+v", ts)
 	}
-	if _, err := svc.UpdateComplianceAction(ctx, officer, c.ID, service.ActionInput{Status: ptr("done")}); err != nil {
+	if _, err := svc.UpdateComplianceAction(ctx, officer, c.ID, service.ComplianceActionInput{Status: ptr("done")}); err != nil {
 		t.Fatal(err)
 	}
 	// Closed assessments refuse answers.
