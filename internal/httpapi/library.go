@@ -139,18 +139,18 @@ func toReadiness(r *service.Readiness) readinessJSON {
 }
 
 type assessmentJSON struct {
-	ID          string        `json:"id"`
-	LibraryID   string        `json:"library_id"`
-	Library     string        `json:"library"`
-	Name        string        `json:"name"`
-	Description string        `json:"description"`
-	Groups      []string      `json:"groups"`
-	SiteIDs     []string      `json:"site_ids"`
-	Status      string        `json:"status"`
-	CreatedAt   time.Time     `json:"created_at"`
-	UpdatedAt   time.Time     `json:"updated_at"`
-	Readiness   readinessJSON `json:"readiness"`
-	Rows        []assessmentRowJSON     `json:"requirements,omitempty"`
+	ID          string              `json:"id"`
+	LibraryID   string              `json:"library_id"`
+	Library     string              `json:"library"`
+	Name        string              `json:"name"`
+	Description string              `json:"description"`
+	Groups      []string            `json:"groups"`
+	SiteIDs     []string            `json:"site_ids"`
+	Status      string              `json:"status"`
+	CreatedAt   time.Time           `json:"created_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
+	Readiness   readinessJSON       `json:"readiness"`
+	Rows        []assessmentRowJSON `json:"requirements,omitempty"`
 }
 
 type assessmentResultJSON struct {
