@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -484,8 +483,9 @@ func (s *server) renderAssessment(c *call, status int, posted map[string]libAnsw
 	return nil
 }
 
-// answerAssessment saves the answer table: only rows that changed are
-// written, and nothing is written when any row is invalid.
+// answerAssessment saves the answer table (fields named by requirement
+// URN): only rows that changed are written, and nothing is written when any
+// row is invalid.
 func (s *server) answerAssessment(c *call) error {
 	v, err := s.svc.Assessment(c.r.Context(), c.actor(), c.r.PathValue("id"))
 	if err != nil {
@@ -499,11 +499,11 @@ func (s *server) answerAssessment(c *call) error {
 	var changes []change
 	posted := map[string]libAnswerRow{}
 	bad := false
-	for i, row := range v.Rows {
+	for _, row := range v.Rows {
 		if !row.InScope {
 			continue
 		}
-		key := fmt.Sprint(i)
+		key := row.Node.URN
 		if _, ok := form["status-"+key]; !ok {
 			continue
 		}

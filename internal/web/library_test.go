@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -160,16 +159,17 @@ func TestLibraryPages(t *testing.T) {
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// rowIndex is the answer-table key of a requirement in an assessment.
+// rowIndex is the answer-table key of a requirement in an assessment: its
+// URN.
 func rowIndex(t *testing.T, e *env, id, ref string) string {
 	t.Helper()
 	v, err := e.svc.Assessment(context.Background(), service.SystemActor(e.org.ID, "test"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, row := range v.Rows {
+	for _, row := range v.Rows {
 		if row.Node.RefID == ref {
-			return strconv.Itoa(i)
+			return row.Node.URN
 		}
 	}
 	t.Fatalf("no requirement %s", ref)
