@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"time"
+
 	"encoding/base64"
+	"github.com/chromedp/chromedp"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -174,4 +177,69 @@ func rowIndex(t *testing.T, e *env, id, ref string) string {
 	}
 	t.Fatalf("no requirement %s", ref)
 	return ""
+}
+
+// TestBrowserAssessmentFlow drives the assessment pages in a real browser:
+// start an ISO 28000 assessment, mark a requirement not applicable without
+// a justification and see the row marked, then justify it and see the
+// readiness change.
+func TestBrowserAssessmentFlow(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t)
+	e.addUser("", "admin@harbourline.example", bulkhead.RoleAdmin, "en", "Europe/Amsterdam")
+	iso := libID(t, e, "urn:bulkhead:risk:library:iso28000-2022")
+	ctx, consoleErrors := browser(t)
+	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	submit := func(name string, sel chromedp.CSS) int64 {
+		t.Helper()
+		res, err := chromedp.RunResponse(ctx, chromedp.Click(sel))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return res.Status
+	}
+	text := func(sel chromedp.CSS) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel, chromedp.NodeVisible))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	step("open login", chromedp.Navigate(e.srv.URL+"/assessments"), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	step("fill login", chromedp.SendKeys(chromedp.CSS("#f-email"), "admin@harbourline.example"), chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
+	if status := submit("log in", chromedp.CSS("form[action='/login'] button[type=submit]")); status != 200 {
+		t.Fatalf("after login: status %d", status)
+	}
+	step("fill new assessment", chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.SetValue(chromedp.CSS("#f-library_id"), iso), chromedp.SendKeys(chromedp.CSS("#f-name"), "Browser gap"))
+	if status := submit("create", chromedp.CSS("form[action='/assessments'] button[type=submit]")); status != 200 {
+		t.Fatalf("create: status %d", status)
+	}
+	const sel = `select[name="status-urn:bulkhead:risk:req_node:iso28000-2022:4.3"]`
+	step("mark 4.3 not applicable", chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), "not_applicable"))
+	if status := submit("save without justification", chromedp.CSS("form[action$='/answers'] button[type=submit]")); status != 422 {
+		t.Fatalf("save: status %d, want 422", status)
+	}
+	if msg := text("tr.has-error .field-error"); !strings.Contains(msg, "justification") {
+		t.Errorf("row error = %q", msg)
+	}
+	step("justify", chromedp.SendKeys(chromedp.CSS(`input[name="justification-urn:bulkhead:risk:req_node:iso28000-2022:4.3"]`), "Single site"))
+	if status := submit("save", chromedp.CSS("form[action$='/answers'] button[type=submit]")); status != 200 {
+		t.Fatalf("save: status %d", status)
+	}
+	if got := text(".lib-kpis"); !strings.Contains(got, "2 % assessed") {
+		t.Errorf("readiness after one answer: %q", got)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
 }
