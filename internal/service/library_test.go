@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
@@ -403,5 +404,38 @@ func TestOSCALExports(t *testing.T) {
 	}
 	if _, err := svc.ImportLibrary(ctx, a, "bad.json", []byte(`{"catalog": 1`)); bulkhead.ErrorCode(err) != bulkhead.EINVALID || !strings.Contains(bulkhead.ErrorMessage(err), "bad.json") {
 		t.Errorf("bad JSON: %v", err)
+	}
+}
+
+func TestSpreadsheetImportXLSX(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "xlsx")
+	a := f.actors[bulkhead.RoleAdmin]
+	fsr := libraryByURN(t, svc, a, "urn:bulkhead:risk:library:tapa-fsr-2023")
+	x, err := export.NewXLSX("FSR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range [][]string{
+		{"ref_id", "parent", "title", "summary", "groups", "importance"},
+		{"7.0.6", "", "Licensed requirement", "Text from the licensed standard", "A;B", "must"},
+	} {
+		if err := x.Write(row...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.PreviewSpreadsheetImport(ctx, a, service.SpreadsheetImport{LibraryID: fsr.ID, File: "fsr.xlsx", Data: buf.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.Added, ",") != "7.0.6" {
+		t.Errorf("XLSX preview: %+v", p)
+	}
+	if _, err := svc.PreviewSpreadsheetImport(ctx, a, service.SpreadsheetImport{LibraryID: fsr.ID, File: "fsr.xlsx", Data: []byte("PK\x03\x04 not a zip")}); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
+		t.Errorf("broken XLSX: %v", err)
 	}
 }
