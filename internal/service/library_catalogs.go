@@ -42,12 +42,7 @@ func parseStored(l *bulkhead.Library) (*catalog.Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("library %s: stored content: %w", l.ID, err)
 	}
-	parsedCache.Lock()
-	if parsedCache.m == nil || len(parsedCache.m) >= parsedCacheSize {
-		parsedCache.m = map[[32]byte]*catalog.Library{}
-	}
-	parsedCache.m[key] = lib
-	parsedCache.Unlock()
+	cacheParsed(l.Content, lib)
 	return lib, nil
 }
 
@@ -117,38 +112,66 @@ func mappingSets(lib *catalog.Library) []*catalog.RequirementMappingSet {
 	return out
 }
 
+// builtinStored is the stored form of each shipped catalog, made once per
+// process; the parsed catalogs seed the parse cache, so that reading them
+// back from the database does not parse them again.
+var builtinStored = sync.OnceValues(func() ([]*bulkhead.Library, error) {
+	libs, err := embeddedLibraries()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*bulkhead.Library, len(libs))
+	for i, lib := range libs {
+		l, err := storedLibrary(lib)
+		if err != nil {
+			return nil, fmt.Errorf("library %s: %w", lib.URN, err)
+		}
+		out[i] = l
+		cacheParsed(l.Content, lib)
+	}
+	return out, nil
+})
+
+// cacheParsed remembers the parsed form of content.
+func cacheParsed(content []byte, lib *catalog.Library) {
+	key := sha256.Sum256(content)
+	parsedCache.Lock()
+	defer parsedCache.Unlock()
+	if parsedCache.m == nil || len(parsedCache.m) >= parsedCacheSize {
+		parsedCache.m = map[[32]byte]*catalog.Library{}
+	}
+	parsedCache.m[key] = lib
+}
+
 // LoadBuiltinLibraries stores the catalogs shipped in the binary that are
 // missing from the database and upgrades those stored at a lower version.
 // Library reads call it, so a new binary's catalogs appear on first use;
 // calling it at start-up does the work early. Safe to call concurrently.
 func (s *Service) LoadBuiltinLibraries(ctx context.Context) error {
-	libs, err := embeddedLibraries()
+	libs, err := builtinStored()
 	if err != nil {
 		return err
 	}
 	err = s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		for _, lib := range libs {
-			old, err := tx.LibraryByURN(ctx, "", lib.URN)
+		for _, b := range libs {
+			old, err := tx.LibraryByURN(ctx, "", b.URN)
 			if err != nil && bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
 				return err
 			}
-			if old != nil && old.Version >= lib.Version {
+			if old != nil && old.Version >= b.Version {
 				continue
 			}
-			l, err := storedLibrary(lib)
-			if err != nil {
-				return err
-			}
+			l := *b
 			l.Builtin, l.ImportedAt, l.ImportedBy = true, s.now(), "bulkhead"
 			if old != nil {
 				l.ID = old.ID
-				if err := tx.UpdateLibrary(ctx, l); err != nil {
+				if err := tx.UpdateLibrary(ctx, &l); err != nil {
 					return err
 				}
 				continue
 			}
 			l.ID = bulkhead.NewID()
-			if err := tx.CreateLibrary(ctx, l); err != nil {
+			if err := tx.CreateLibrary(ctx, &l); err != nil {
 				return err
 			}
 		}
