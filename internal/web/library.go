@@ -571,8 +571,8 @@ func (s *server) libAddEvidence(c *call) error {
 		if in.Name == "" {
 			in.Name = name
 		}
-		if fhs := c.r.MultipartForm.File["file"]; len(fhs) > 0 {
-			in.ContentType = fhs[0].Header.Get("Content-Type")
+		if mf := c.r.MultipartForm; mf != nil && len(mf.File["file"]) > 0 {
+			in.ContentType = mf.File["file"][0].Header.Get("Content-Type")
 		}
 	}
 	if v := form.Get("valid_until"); v != "" {
