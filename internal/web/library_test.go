@@ -190,7 +190,7 @@ func TestBrowserAssessmentFlow(t *testing.T) {
 	e.addUser("", "admin@harbourline.example", bulkhead.RoleAdmin, "en", "Europe/Amsterdam")
 	iso := libID(t, e, "urn:bulkhead:risk:library:iso28000-2022")
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
