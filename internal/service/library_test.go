@@ -16,7 +16,7 @@ import (
 
 func TestBuiltinLibrariesCoverage(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "lib")
+	f := libFixture(t, svc, "lib")
 	v := f.actors[bulkhead.RoleViewer]
 	ct := libraryByURN(t, svc, v, ctpatURN)
 	if !ct.Builtin || ct.AssessableCount != 94 || ct.Verified != 9 || ct.Secondary != 85 {
@@ -47,7 +47,7 @@ func TestBuiltinLibrariesCoverage(t *testing.T) {
 
 func TestImportLibraryBadInput(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "imp")
+	f := libFixture(t, svc, "imp")
 	a := f.actors[bulkhead.RoleSecurityManager]
 	good := fmt.Sprintf(miniLibrary, 1, 2)
 	if _, err := svc.ImportLibrary(ctx, a, "good.yaml", []byte(good)); err != nil {
@@ -117,7 +117,7 @@ objects:
 
 func TestLibraryExportRoundTrip(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "rt")
+	f := libFixture(t, svc, "rt")
 	a := f.actors[bulkhead.RoleAdmin]
 	src := fmt.Sprintf(miniLibrary, 7, 1)
 	l, err := svc.ImportLibrary(ctx, a, "mini.yaml", []byte(src))
@@ -157,7 +157,7 @@ func TestAssessmentFlow(t *testing.T) {
 	svc := newService(t)
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	svc.SetClock(func() time.Time { return now })
-	f := newFixture(t, svc, "flow")
+	f := libFixture(t, svc, "flow")
 	secm := f.actors[bulkhead.RoleSecurityManager]
 	officer := f.actors[bulkhead.RoleSiteOfficer]
 	iso := libraryByURN(t, svc, secm, isoURN)
@@ -286,7 +286,7 @@ func TestAssessmentFlow(t *testing.T) {
 		t.Errorf("answer on closed: %v", err)
 	}
 	// Another organisation sees none of it.
-	g := newFixture(t, svc, "other")
+	g := libFixture(t, svc, "other")
 	if _, err := svc.Assessment(ctx, g.actors[bulkhead.RoleAdmin], xi.ID); bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
 		t.Errorf("other org: %v", err)
 	}
@@ -312,7 +312,7 @@ func TestDemoLibrary(t *testing.T) {
 
 func TestSpreadsheetImport(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "sheet")
+	f := libFixture(t, svc, "sheet")
 	a := f.actors[bulkhead.RoleSecurityManager]
 	ct := libraryByURN(t, svc, a, ctpatURN)
 	csv := "ref_id,parent,title,summary,groups,importance\n" +
@@ -357,7 +357,7 @@ func TestSpreadsheetImport(t *testing.T) {
 	if got := libraryByURN(t, svc, a, ctpatURN); got.ID != l.ID {
 		t.Errorf("visible CTPAT %s, want own %s", got.ID, l.ID)
 	}
-	g := newFixture(t, svc, "sheet2")
+	g := libFixture(t, svc, "sheet2")
 	if got := libraryByURN(t, svc, g.actors[bulkhead.RoleViewer], ctpatURN); got.ID != ct.ID {
 		t.Error("another organisation sees the replaced catalog")
 	}
@@ -373,7 +373,7 @@ func TestSpreadsheetImport(t *testing.T) {
 
 func TestOSCALExports(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "oscal")
+	f := libFixture(t, svc, "oscal")
 	a := f.actors[bulkhead.RoleSecurityManager]
 	iso := libraryByURN(t, svc, a, isoURN)
 	if _, out, err := svc.ExportLibraryOSCAL(ctx, a, iso.ID); err != nil || !bytes.Contains(out, []byte(`"oscal-version": "1.1.2"`)) {
@@ -411,7 +411,7 @@ func TestOSCALExports(t *testing.T) {
 
 func TestSpreadsheetImportXLSX(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "xlsx")
+	f := libFixture(t, svc, "xlsx")
 	a := f.actors[bulkhead.RoleAdmin]
 	fsr := libraryByURN(t, svc, a, "urn:bulkhead:risk:library:tapa-fsr-2023")
 	x, err := export.NewXLSX("FSR")
@@ -448,7 +448,7 @@ func TestSpreadsheetImportXLSX(t *testing.T) {
 // canonical content (a second import of it changes nothing).
 func TestImportEveryObjectType(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "objects")
+	f := libFixture(t, svc, "objects")
 	a := f.actors[bulkhead.RoleAdmin]
 	for _, name := range []string{"matrix.yaml", "full.yaml"} {
 		data, err := os.ReadFile(filepath.Join("..", "catalog", "testdata", name))
@@ -483,4 +483,38 @@ func TestImportEveryObjectType(t *testing.T) {
 		}
 		t.Logf("%s: objects %q", name, l.Objects)
 	}
+}
+
+// libFixture is newFixture without password hashing: the members are
+// written straight to the store (these tests never log in), which keeps the
+// library tests fast.
+func libFixture(t *testing.T, svc *service.Service, slug string) *fixture {
+	t.Helper()
+	org, err := svc.CreateOrganization(ctx, service.SystemActor("", "test"), "Org "+slug, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{org: org, actors: map[bulkhead.Role]service.Actor{}}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	err = svc.Store().Write(ctx, func(tx bulkhead.Tx) error {
+		for _, r := range bulkhead.Roles {
+			u := &bulkhead.User{ID: bulkhead.NewID(), Email: string(r) + "@" + slug + ".example", Name: string(r), PasswordHash: "-", Lang: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := tx.PutMembership(ctx, &bulkhead.Membership{OrgID: org.ID, UserID: u.ID, Role: r, CreatedAt: now}); err != nil {
+				return err
+			}
+			f.actors[r] = service.Actor{UserID: u.ID, Name: u.Email, OrgID: org.ID, Role: r, Lang: "en", TimeZone: "UTC"}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.site, err = svc.CreateSite(ctx, f.actors[bulkhead.RoleAdmin], siteInput("Fixture DC", "NLRTM"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
