@@ -62,6 +62,8 @@ var areaList = []area{
 		{Clause: "9.1", TitleKey: "reg.kpis.title", SummaryKey: "reg.kpis.summary"},
 		{Clause: "9.2", TitleKey: "reg.audits.title", SummaryKey: "reg.audits.summary"},
 		{Clause: "9.3", TitleKey: "reg.review.title", SummaryKey: "reg.review.summary"},
+		{Clause: "9.1, 9.2", TitleKey: "reg.libraries.title", SummaryKey: "reg.libraries.summary", Href: "/libraries", Action: service.ActLibraryRead},
+		{Clause: "9.1, 9.2", TitleKey: "reg.assessments.title", SummaryKey: "reg.assessments.summary", Href: "/assessments", Action: service.ActAssessmentRead},
 	}},
 	{Slug: "improvement", Clause: "10", TitleKey: "area.improvement.title", SummaryKey: "area.improvement.summary", Registers: []register{
 		{Clause: "10.2", TitleKey: "reg.nonconformities.title", SummaryKey: "reg.nonconformities.summary"},
