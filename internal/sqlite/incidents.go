@@ -117,7 +117,6 @@ var incidentOrder = map[bulkhead.IncidentSort]string{
 }
 
 // incidentWhere builds the WHERE clause of a normalised filter.
-//
 func incidentWhere(f bulkhead.IncidentFilter, ts func(time.Time) any) (string, []any) {
 	where := []string{"org_id = ?"}
 	args := []any{f.OrgID}
