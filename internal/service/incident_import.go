@@ -239,11 +239,9 @@ func (s *Service) ImportIncidents(ctx context.Context, a Actor, r io.Reader, for
 	}
 	err = s.store.Write(ctx, func(tx bulkhead.Tx) error {
 		for _, inc := range good {
+			// No timeline entry: the incident's source says it was
+			// imported, and the import's audit entry says by whom.
 			if err := tx.CreateIncident(ctx, inc); err != nil {
-				return err
-			}
-			if err := tx.AddIncidentEntry(ctx, &bulkhead.IncidentEntry{ID: bulkhead.NewID(), OrgID: a.OrgID, IncidentID: inc.ID, At: now,
-				ActorID: a.UserID, ActorName: a.Name, Kind: "created", Body: "imported (" + format + " " + inc.SourceRef + ")"}); err != nil {
 				return err
 			}
 		}
@@ -395,7 +393,9 @@ func (s *Service) ownIncident(get func(string) string, sites map[string]string) 
 	return inc, fe
 }
 
-var asamPosRE = regexp.MustCompile(`^(\d{1,3})°(\d{1,2})'(\d{1,2}(?:\.\d+)?)"([NS])\s*(\d{1,3})°(\d{1,2})'(\d{1,2}(?:\.\d+)?)"([EW])$`)
+// asamPosRE reads degrees, minutes and seconds; seconds come with up to
+// three digits ("010" is ten seconds) and decimals.
+var asamPosRE = regexp.MustCompile(`^(\d{1,3})°(\d{1,2})'(\d{1,3}(?:\.\d+)?)"([NS])\s*(\d{1,3})°(\d{1,2})'(\d{1,3}(?:\.\d+)?)"([EW])$`)
 
 // parseASAMPosition reads an ASAM position such as 13°43'00"N 121°02'00"E.
 func parseASAMPosition(s string) (lat, lon float64, ok bool) {
