@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 )
 
 // Import formats.
@@ -25,10 +26,7 @@ const (
 
 // IncidentHeader is the header of the incident CSV export and of the
 // import's own format.
-var IncidentHeader = []string{"id", "type", "severity", "status", "title", "description", "occurred_at", "detected_at", "reported_at",
-	"site", "lane", "shipment_ref", "equipment_ref", "partner", "unlocode", "latitude", "longitude", "loss", "currency", "reporter",
-	"assignee", "source", "source_ref", "rca_method", "cause_category", "root_cause", "whys", "contributing_factors", "lessons_learned",
-	"created_at", "updated_at", "closed_at"}
+var IncidentHeader = export.IncidentHeader
 
 // asamHeader are the columns an NGA ASAM file must have.
 var asamHeader = []string{"reference", "date", "position", "navArea", "subreg", "hostility", "victim", "description"}
