@@ -41,7 +41,9 @@ func (s *Service) ExportIncidents(ctx context.Context, a Actor, f bulkhead.Incid
 	for _, m := range members {
 		people[m.UserID] = m.UserName
 	}
-	row := func(inc *bulkhead.Incident) []string { return export.IncidentRow(inc, names[inc.SiteID], people[inc.AssigneeID]) }
+	row := func(inc *bulkhead.Incident) []string {
+		return export.IncidentRow(inc, names[inc.SiteID], people[inc.AssigneeID])
+	}
 	if format == "xlsx" {
 		x, err := export.NewXLSX("Incidents")
 		if err != nil {

@@ -109,7 +109,9 @@ func (b *basePage) IncidentTypeLabel(t bulkhead.IncidentType) string {
 }
 
 // SeverityLabel translates a severity.
-func (b *basePage) SeverityLabel(s bulkhead.Severity) string { return b.c.label(severityKey(s), string(s)) }
+func (b *basePage) SeverityLabel(s bulkhead.Severity) string {
+	return b.c.label(severityKey(s), string(s))
+}
 
 // IncidentStatusLabel translates an incident status.
 func (b *basePage) IncidentStatusLabel(s bulkhead.IncidentStatus) string {
@@ -117,7 +119,9 @@ func (b *basePage) IncidentStatusLabel(s bulkhead.IncidentStatus) string {
 }
 
 // RecipientLabel translates a notification recipient.
-func (b *basePage) RecipientLabel(r bulkhead.Recipient) string { return b.c.label(recipientKey(r), string(r)) }
+func (b *basePage) RecipientLabel(r bulkhead.Recipient) string {
+	return b.c.label(recipientKey(r), string(r))
+}
 
 // EntryKindLabel translates a timeline entry kind.
 func (b *basePage) EntryKindLabel(k string) string { return b.c.label(entryKindKey(k), k) }
@@ -126,7 +130,9 @@ func (b *basePage) EntryKindLabel(k string) string { return b.c.label(entryKindK
 func (b *basePage) LinkKindLabel(k string) string { return b.c.label(linkKindKey(k), k) }
 
 // CauseLabel translates a cause category.
-func (b *basePage) CauseLabel(c bulkhead.CauseCategory) string { return b.c.label(causeKey(c), string(c)) }
+func (b *basePage) CauseLabel(c bulkhead.CauseCategory) string {
+	return b.c.label(causeKey(c), string(c))
+}
 
 // Money formats hundredths with a currency.
 func (b *basePage) Money(cents int64, currency string) string {
