@@ -51,6 +51,9 @@ type IncidentWriter interface {
 	// CreateIncident stores a new incident. ECONFLICT when its source
 	// reference is taken.
 	CreateIncident(ctx context.Context, inc *Incident) error
+	// CreateIncidents stores many new incidents (an import) in few
+	// statements. ECONFLICT when a source reference is taken.
+	CreateIncidents(ctx context.Context, incs []*Incident) error
 	// UpdateIncident saves every field of an incident. ENOTFOUND.
 	UpdateIncident(ctx context.Context, inc *Incident) error
 	// AddIncidentEntry appends a timeline entry.

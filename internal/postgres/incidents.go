@@ -356,6 +356,25 @@ func (q queries) CreateIncident(ctx context.Context, i *bulkhead.Incident) error
 	return mapErr(err)
 }
 
+// incidentBatch is how many incidents one INSERT of CreateIncidents holds
+// (36 parameters each, well under the engines' limits).
+const incidentBatch = 50
+
+func (q queries) CreateIncidents(ctx context.Context, incs []*bulkhead.Incident) error {
+	for start := 0; start < len(incs); start += incidentBatch {
+		part := incs[start:min(len(incs), start+incidentBatch)]
+		args := make([]any, 0, len(part)*36)
+		for _, i := range part {
+			args = append(append(args, incidentArgs(i)...), i.Month(), i.Severity.Rank())
+		}
+		row := "(?" + strings.Repeat(", ?", 35) + ")"
+		if _, err := q.exec(ctx, `INSERT INTO incidents (`+incidentCols+`, month, severity_rank) VALUES `+row+strings.Repeat(", "+row, len(part)-1), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (q queries) UpdateIncident(ctx context.Context, i *bulkhead.Incident) error {
 	n, err := q.exec(ctx, `UPDATE incidents SET type = ?, severity = ?, severity_rank = ?, status = ?, title = ?, description = ?,
 		occurred_at = ?, month = ?, detected_at = ?, reported_at = ?, site_id = ?, lane = ?, shipment_ref = ?, equipment_ref = ?, partner = ?,

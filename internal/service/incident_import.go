@@ -236,12 +236,10 @@ func (s *Service) ImportIncidents(ctx context.Context, a Actor, r io.Reader, for
 		return rep, nil
 	}
 	err = s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		for _, inc := range good {
-			// No timeline entry: the incident's source says it was
-			// imported, and the import's audit entry says by whom.
-			if err := tx.CreateIncident(ctx, inc); err != nil {
-				return err
-			}
+		// No timeline entries: each incident's source says it was
+		// imported, and the import's audit entry says by whom.
+		if err := tx.CreateIncidents(ctx, good); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, "incident.import", "incident_import", bulkhead.NewID(), map[string]any{
 			"format": format, "rows": rep.Rows, "imported": len(good), "rejected": rep.Rejected, "first_id": good[0].ID, "last_id": good[len(good)-1].ID})

@@ -202,7 +202,7 @@ func TestIncidentNotificationFlow(t *testing.T) {
 	e, c := newAdmin(t)
 	res := c.post("/incidents", incidentFormValues("Trailer gone")).want(t, http.StatusSeeOther)
 	id := strings.TrimPrefix(res.location(), "/incidents/")
-	doc := c.get("/incidents/" + id).want(t, http.StatusOK).doc(t)
+	doc := c.get("/incidents/"+id).want(t, http.StatusOK).doc(t)
 	police := doc.find(func(n *node) bool { return n.tag == "li" && n.attrs["data-recipient"] == "police" })
 	if len(police) != 1 || !strings.Contains(police[0].textContent(), "Overdue") {
 		t.Fatalf("police notification not shown overdue")
