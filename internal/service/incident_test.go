@@ -35,6 +35,7 @@ func incidentCount(t *testing.T, svc *service.Service, a service.Actor) int {
 }
 
 func TestIncidentBadInput(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "bad")
 	a := f.actors[bulkhead.RoleSiteOfficer]
@@ -72,6 +73,7 @@ func TestIncidentBadInput(t *testing.T) {
 }
 
 func TestIncidentWorkflowAndRootCause(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "flow")
 	officer, manager := f.actors[bulkhead.RoleSiteOfficer], f.actors[bulkhead.RoleSecurityManager]
@@ -152,6 +154,7 @@ func TestIncidentWorkflowAndRootCause(t *testing.T) {
 }
 
 func TestIncidentNotificationsOwed(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "notify")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
@@ -238,6 +241,7 @@ func TestIncidentNotificationsOwed(t *testing.T) {
 }
 
 func TestOpenIncidentFromDiscrepancy(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "custody")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
@@ -289,6 +293,7 @@ func TestOpenIncidentFromDiscrepancy(t *testing.T) {
 }
 
 func TestIncidentEvidence(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "evidence")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
@@ -322,6 +327,7 @@ func TestIncidentEvidence(t *testing.T) {
 // plain commit refuses while rows are bad, committing the good rows stores
 // exactly those, and a second import finds them all duplicates.
 func TestImportASAM(t *testing.T) {
+	t.Parallel()
 	const path = "../../../../shared/research-data/maritime-incidents/nga-asam/RAW_ASAM.csv"
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -382,6 +388,7 @@ func TestImportASAM(t *testing.T) {
 }
 
 func TestImportOwnFormat(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "own")
 	a := f.actors[bulkhead.RoleSecurityManager]
@@ -444,6 +451,7 @@ func TestImportOwnFormat(t *testing.T) {
 }
 
 func TestIncidentListAndStats(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "list")
 	a := f.actors[bulkhead.RoleSiteOfficer]
@@ -503,4 +511,69 @@ func firstRecords(t *testing.T, data []byte, n int) []byte {
 	}
 	w.Flush()
 	return buf.Bytes()
+}
+
+// TestDemoIncidents loads the demo organisation and checks its incident
+// year: all four sites, overdue notifications on My tasks, root causes and
+// corrective actions, and a draft from a custody discrepancy.
+func TestDemoIncidents(t *testing.T) {
+	t.Parallel()
+	svc := newService(t)
+	if _, err := svc.LoadDemo(ctx, "demo password 123"); err != nil {
+		t.Fatal(err)
+	}
+	org, err := svc.Store().OrganizationBySlug(ctx, service.DemoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := svc.Store().Members(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a service.Actor
+	for _, x := range m {
+		if x.Role == bulkhead.RoleSecurityManager {
+			a = service.Actor{UserID: x.UserID, Name: x.Email, OrgID: org.ID, Role: x.Role}
+		}
+	}
+	list, total, err := svc.Incidents(ctx, a, bulkhead.IncidentFilter{Limit: 500})
+	if err != nil || total < 30 {
+		t.Fatalf("demo incidents: %d, %v", total, err)
+	}
+	sites := map[string]bool{}
+	var closed, withCause, draft int
+	oldest := time.Now()
+	for _, inc := range list {
+		sites[inc.SiteID] = true
+		if inc.Status == bulkhead.IncidentClosed {
+			closed++
+		}
+		if inc.RootCause != "" {
+			withCause++
+		}
+		if inc.Status == bulkhead.IncidentDraft {
+			draft++
+		}
+		if inc.OccurredAt.Before(oldest) {
+			oldest = inc.OccurredAt
+		}
+	}
+	if len(sites) != 4 || closed == 0 || withCause == 0 || draft != 1 || time.Since(oldest) < 300*24*time.Hour {
+		t.Errorf("sites %d closed %d with cause %d draft %d oldest %v", len(sites), closed, withCause, draft, oldest)
+	}
+	tasks, err := svc.MyTasks(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, tk := range tasks {
+		kinds[tk.Kind]++
+	}
+	if kinds[service.TaskIncidentNotification] == 0 {
+		t.Errorf("no overdue notification in the demo: %v", kinds)
+	}
+	st, err := svc.IncidentStats(ctx, a, bulkhead.IncidentStatsFilter{})
+	if err != nil || st.Losses["EUR"] == 0 || len(st.ByLane) < 3 {
+		t.Errorf("demo stats: %+v %v", st, err)
+	}
 }
