@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -172,7 +173,7 @@ func (s *server) incidentAnalysis(c *call) error {
 	if cur != "" {
 		p.Currency = cur
 	}
-	slicesSort(p.Losses)
+	slices.Sort(p.Losses)
 	count := func(v int64) string { return i18n.Number(c.lang, v) }
 	money := func(v int64) string { return formatMoney(c.lang, v, p.Currency) }
 	listHref := func(k, v string) string {
@@ -242,14 +243,6 @@ func (s *server) incidentAnalysis(c *call) error {
 	}, nil, false)
 	s.render(c.w, c.r, status, pageIncidentAnalysis, p)
 	return nil
-}
-
-func slicesSort(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // ---- rules
