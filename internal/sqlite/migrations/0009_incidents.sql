@@ -44,12 +44,16 @@ CREATE TABLE incidents (
 	CONSTRAINT incidents_source_key UNIQUE (org_id, source, source_ref)
 );
 -- The list's default order is newest first; each common filter has its
--- own index in that order, so a filtered page walks one index.
-CREATE INDEX incidents_org_occurred_idx ON incidents (org_id, occurred_at, id);
-CREATE INDEX incidents_org_type_idx ON incidents (org_id, type, occurred_at, id);
-CREATE INDEX incidents_org_site_idx ON incidents (org_id, site_id, occurred_at, id);
-CREATE INDEX incidents_org_status_idx ON incidents (org_id, status, occurred_at, id);
-CREATE INDEX incidents_org_severity_idx ON incidents (org_id, severity, occurred_at, id);
+-- own index in that order, so a filtered page walks one index and stops
+-- after a page. Every index also carries the other filter columns, so that
+-- the total of any combination of filters is counted from an index alone,
+-- without reading incidents. Sorting by loss has its own index.
+CREATE INDEX incidents_org_occurred_idx ON incidents (org_id, occurred_at, id, type, severity, status, site_id);
+CREATE INDEX incidents_org_type_idx ON incidents (org_id, type, occurred_at, id, severity, status, site_id);
+CREATE INDEX incidents_org_site_idx ON incidents (org_id, site_id, occurred_at, id, type, severity, status);
+CREATE INDEX incidents_org_status_idx ON incidents (org_id, status, occurred_at, id, type, severity, site_id);
+CREATE INDEX incidents_org_severity_idx ON incidents (org_id, severity, occurred_at, id, type, status, site_id);
+CREATE INDEX incidents_org_loss_idx ON incidents (org_id, loss_cents, id, status, type, severity, site_id);
 CREATE INDEX incidents_assignee_idx ON incidents (org_id, assignee_id, status) WHERE assignee_id IS NOT NULL;
 
 -- incident_rollup is derived data kept exact by triggers: incidents and
