@@ -499,6 +499,29 @@ func MonthOf(t time.Time) int {
 	return t.Year()*100 + int(t.Month())
 }
 
+// SearchText is what a text search of incidents matches: the searchable
+// fields, ASCII letters lower-cased (as LikePattern folds a query), one a
+// line so that a match never spans two fields. Stores keep it in a column
+// so that a search reads one value per incident.
+func (inc *Incident) SearchText() string {
+	var b strings.Builder
+	for i, s := range []string{inc.Title, inc.Description, inc.ShipmentRef, inc.EquipmentRef, inc.Lane, inc.Partner, inc.SourceRef} {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j := 0; j < len(s); j++ {
+			c := s[j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if c == '\n' {
+				c = ' '
+			}
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
 // Open reports whether the incident is still being handled.
 func (inc *Incident) Open() bool { return inc.Status != IncidentClosed }
 
@@ -564,7 +587,7 @@ func (f *IncidentFilter) Normalize() error {
 	if !inList(f.Sort, IncidentSorts) {
 		fe["sort"] = FieldChoice
 	}
-	f.Query = strings.TrimSpace(f.Query)
+	f.Query = strings.Join(strings.Fields(f.Query), " ")
 	if len(f.Query) > 200 {
 		fe["q"] = FieldTooLong
 	}

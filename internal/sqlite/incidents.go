@@ -150,13 +150,7 @@ func incidentWhere(f bulkhead.IncidentFilter, ts func(time.Time) any) (string, [
 		add("occurred_at < ?", ts(f.To))
 	}
 	if f.Query != "" {
-		p := bulkhead.LikePattern(f.Query)
-		var ors []string
-		for _, c := range []string{"title", "description", "shipment_ref", "equipment_ref", "lane", "partner", "coalesce(source_ref, '')"} {
-			ors = append(ors, "lower("+c+") LIKE ? ESCAPE '\\'")
-			args = append(args, p)
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
+		add(`search_text LIKE ? ESCAPE '\'`, bulkhead.LikePattern(f.Query))
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -302,24 +296,24 @@ func itoa(n int64) string {
 }
 
 func (q queries) CreateIncident(ctx context.Context, i *bulkhead.Incident) error {
-	args := append(incidentArgs(i), i.Month(), i.Severity.Rank())
-	_, err := q.q.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`, month, severity_rank) VALUES (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
+	args := append(incidentArgs(i), i.Month(), i.Severity.Rank(), i.SearchText())
+	_, err := q.q.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`, month, severity_rank, search_text) VALUES (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	return mapErr(err)
 }
 
 // incidentBatch is how many incidents one INSERT of CreateIncidents holds
-// (36 parameters each, well under the engines' limits).
+// (37 parameters each, well under the engines' limits).
 const incidentBatch = 50
 
 func (q queries) CreateIncidents(ctx context.Context, incs []*bulkhead.Incident) error {
 	for start := 0; start < len(incs); start += incidentBatch {
 		part := incs[start:min(len(incs), start+incidentBatch)]
-		args := make([]any, 0, len(part)*36)
+		args := make([]any, 0, len(part)*37)
 		for _, i := range part {
-			args = append(append(args, incidentArgs(i)...), i.Month(), i.Severity.Rank())
+			args = append(append(args, incidentArgs(i)...), i.Month(), i.Severity.Rank(), i.SearchText())
 		}
-		row := "(?" + strings.Repeat(", ?", 35) + ")"
-		_, err := q.q.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`, month, severity_rank) VALUES `+row+strings.Repeat(", "+row, len(part)-1), args...)
+		row := "(?" + strings.Repeat(", ?", 36) + ")"
+		_, err := q.q.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`, month, severity_rank, search_text) VALUES `+row+strings.Repeat(", "+row, len(part)-1), args...)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -331,12 +325,12 @@ func (q queries) UpdateIncident(ctx context.Context, i *bulkhead.Incident) error
 	res, err := q.q.ExecContext(ctx, `UPDATE incidents SET type = ?, severity = ?, severity_rank = ?, status = ?, title = ?, description = ?,
 		occurred_at = ?, month = ?, detected_at = ?, reported_at = ?, site_id = ?, lane = ?, shipment_ref = ?, equipment_ref = ?, partner = ?,
 		unlocode = ?, latitude = ?, longitude = ?, loss_cents = ?, currency = ?, reporter = ?, assignee_id = ?, rca_method = ?,
-		cause_category = ?, root_cause = ?, whys = ?, contributing_factors = ?, lessons_learned = ?, updated_at = ?, closed_at = ?
-		WHERE org_id = ? AND id = ?`,
+		cause_category = ?, root_cause = ?, whys = ?, contributing_factors = ?, lessons_learned = ?, updated_at = ?, closed_at = ?,
+		search_text = ? WHERE org_id = ? AND id = ?`,
 		string(i.Type), string(i.Severity), i.Severity.Rank(), string(i.Status), i.Title, i.Description, micros(i.OccurredAt), i.Month(),
 		micros(i.DetectedAt), micros(i.ReportedAt), nullStr(i.SiteID), i.Lane, i.ShipmentRef, i.EquipmentRef, i.Partner, i.UNLOCODE,
 		nullFloat(i.Latitude), nullFloat(i.Longitude), i.LossCents, i.Currency, i.Reporter, nullStr(i.AssigneeID), i.RCAMethod,
-		string(i.CauseCategory), i.RootCause, i.Whys, i.ContributingFactors, i.LessonsLearned, micros(i.UpdatedAt), nullMicros(i.ClosedAt),
+		string(i.CauseCategory), i.RootCause, i.Whys, i.ContributingFactors, i.LessonsLearned, micros(i.UpdatedAt), nullMicros(i.ClosedAt), i.SearchText(),
 		i.OrgID, i.ID)
 	return affectedOne(res, err, "Incident")
 }

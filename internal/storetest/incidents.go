@@ -81,6 +81,16 @@ func testIncidents(t *testing.T, s Store) {
 	if diff := cmp.Diff(inc, got); diff != "" {
 		t.Errorf("after UpdateIncident (-want +got):\n%s", diff)
 	}
+	// The search follows the edit.
+	for q, want := range map[string]int{"PALLET STOLEN": 1, "pallet missing": 0, "dock 7": 1, "mscu1234565": 1} {
+		f := bulkhead.IncidentFilter{OrgID: o.ID, Query: q}
+		if err := f.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, err := s.Incidents(ctx, f); err != nil || n != want {
+			t.Errorf("search %q after update: %d, %v; want %d", q, n, err, want)
+		}
+	}
 	missing := *inc
 	missing.ID = bulkhead.NewID()
 	wantCode(t, s.Write(ctx, func(tx bulkhead.Tx) error { return tx.UpdateIncident(ctx, &missing) }), bulkhead.ENOTFOUND)

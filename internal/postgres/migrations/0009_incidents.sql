@@ -37,6 +37,7 @@ CREATE TABLE incidents (
 	whys                 TEXT NOT NULL,
 	contributing_factors TEXT NOT NULL,
 	lessons_learned      TEXT NOT NULL,
+	search_text          TEXT NOT NULL, -- see bulkhead.Incident.SearchText
 	created_at           TIMESTAMPTZ NOT NULL,
 	updated_at           TIMESTAMPTZ NOT NULL,
 	closed_at            TIMESTAMPTZ,
