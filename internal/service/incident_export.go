@@ -98,3 +98,33 @@ func (s *Service) IncidentSiteNames(ctx context.Context, a Actor) (map[string]st
 	}
 	return s.siteNames(ctx, a.OrgID)
 }
+
+// IncidentAssignees lists the members an incident may be assigned to or a
+// corrective action owned by (everyone but partners), for those who work
+// incidents. EFORBIDDEN.
+func (s *Service) IncidentAssignees(ctx context.Context, a Actor) ([]*bulkhead.Membership, error) {
+	if err := authorize(a, ActIncidentUpdate); err != nil {
+		return nil, err
+	}
+	ms, err := s.store.Members(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Role != bulkhead.RolePartner {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// OverdueIncidentNotifications counts the organisation's owed notifications
+// past their deadline (up to 100). EFORBIDDEN.
+func (s *Service) OverdueIncidentNotifications(ctx context.Context, a Actor) (int, error) {
+	if err := authorize(a, ActIncidentRead); err != nil {
+		return 0, err
+	}
+	ns, err := s.store.OverdueIncidentNotifications(ctx, a.OrgID, s.now(), 100)
+	return len(ns), err
+}

@@ -313,12 +313,8 @@ func (s *server) incidents(c *call) error {
 	if f.Offset+len(list) < total {
 		p.NextHref = link(map[string]string{"page": strconv.Itoa(page + 1)})
 	}
-	if tasks, err := s.svc.MyTasks(c.r.Context(), c.actor()); err == nil {
-		for _, t := range tasks {
-			if t.Kind == service.TaskIncidentNotification {
-				p.OverdueNotification++
-			}
-		}
+	if p.OverdueNotification, err = s.svc.OverdueIncidentNotifications(c.r.Context(), c.actor()); err != nil {
+		return err
 	}
 	s.render(c.w, c.r, status, pageIncidents, p)
 	return nil
@@ -695,7 +691,7 @@ func (s *server) renderIncident(c *call, status int, id, which string, errs map[
 	}
 	var members []*bulkhead.Membership
 	if c.can(service.ActIncidentUpdate) {
-		if members, err = s.svc.Members(c.r.Context(), c.actor()); err != nil && bulkhead.ErrorCode(err) != bulkhead.EFORBIDDEN {
+		if members, err = s.svc.IncidentAssignees(c.r.Context(), c.actor()); err != nil {
 			return err
 		}
 	}
