@@ -12,6 +12,41 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
+// incidentFixture is newFixture without password hashing: members are
+// stored directly (they never log in here), which keeps these tests fast
+// under the race detector.
+func incidentFixture(t *testing.T, svc *service.Service, slug string) *fixture {
+	t.Helper()
+	org, err := svc.CreateOrganization(ctx, service.SystemActor("", "test"), "Org "+slug, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{org: org, actors: map[bulkhead.Role]service.Actor{}}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	err = svc.Store().Write(ctx, func(tx bulkhead.Tx) error {
+		for _, r := range bulkhead.Roles {
+			email := string(r) + "@" + slug + ".example"
+			u := &bulkhead.User{ID: bulkhead.NewID(), Email: email, Name: string(r), PasswordHash: "-", Lang: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := tx.PutMembership(ctx, &bulkhead.Membership{OrgID: org.ID, UserID: u.ID, Role: r, CreatedAt: now}); err != nil {
+				return err
+			}
+			f.actors[r] = service.Actor{UserID: u.ID, Name: email, OrgID: org.ID, Role: r, Lang: "en", TimeZone: "UTC"}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.site, err = svc.CreateSite(ctx, f.actors[bulkhead.RoleAdmin], siteInput("Fixture DC", "NLRTM"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func wantFields(t *testing.T, err error, want map[string]string) {
 	t.Helper()
 	if bulkhead.ErrorCode(err) != bulkhead.EINVALID {
@@ -37,7 +72,7 @@ func incidentCount(t *testing.T, svc *service.Service, a service.Actor) int {
 func TestIncidentBadInput(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "bad")
+	f := incidentFixture(t, svc, "bad")
 	a := f.actors[bulkhead.RoleSiteOfficer]
 	now := time.Now().UTC()
 	at := func(d time.Duration) *string { return ptr(now.Add(d).Format(time.RFC3339)) }
@@ -75,7 +110,7 @@ func TestIncidentBadInput(t *testing.T) {
 func TestIncidentWorkflowAndRootCause(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "flow")
+	f := incidentFixture(t, svc, "flow")
 	officer, manager := f.actors[bulkhead.RoleSiteOfficer], f.actors[bulkhead.RoleSecurityManager]
 	inc, err := svc.CreateIncident(ctx, officer, incidentInput("Pallet missing"))
 	if err != nil {
@@ -147,7 +182,7 @@ func TestIncidentWorkflowAndRootCause(t *testing.T) {
 		t.Fatalf("done twice: %v", err)
 	}
 	// Another organisation sees nothing.
-	g := newFixture(t, svc, "other")
+	g := incidentFixture(t, svc, "other")
 	if _, err := svc.Incident(ctx, g.actors[bulkhead.RoleAdmin], inc.ID); bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
 		t.Fatalf("other org: %v", err)
 	}
@@ -156,7 +191,7 @@ func TestIncidentWorkflowAndRootCause(t *testing.T) {
 func TestIncidentNotificationsOwed(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "notify")
+	f := incidentFixture(t, svc, "notify")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
 	inc, err := svc.CreateIncident(ctx, officer, incidentInput("Trailer stolen"))
 	if err != nil {
@@ -243,7 +278,7 @@ func TestIncidentNotificationsOwed(t *testing.T) {
 func TestOpenIncidentFromDiscrepancy(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "custody")
+	f := incidentFixture(t, svc, "custody")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
 	d := bulkhead.DiscrepancyRef{ID: "disc-1", Kind: bulkhead.DiscrepancySealMismatch, SiteID: f.site.ID, ShipmentRef: "SHP-1",
 		EquipmentRef: "mscu1234565", EventIDs: []string{"ev-1", "ev-2"}, Summary: "Seal 123 read, 132 expected", DetectedAt: time.Now().Add(-time.Hour)}
@@ -295,7 +330,7 @@ func TestOpenIncidentFromDiscrepancy(t *testing.T) {
 func TestIncidentEvidence(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "evidence")
+	f := incidentFixture(t, svc, "evidence")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
 	inc, err := svc.CreateIncident(ctx, officer, incidentInput("Photo"))
 	if err != nil {
@@ -334,7 +369,7 @@ func TestImportASAM(t *testing.T) {
 		t.Skipf("NGA ASAM data not present: %v", err)
 	}
 	svc := newService(t)
-	f := newFixture(t, svc, "asam")
+	f := incidentFixture(t, svc, "asam")
 	a := f.actors[bulkhead.RoleSecurityManager]
 	rep, err := svc.ImportIncidents(ctx, a, bytes.NewReader(data), "", service.ImportPreview)
 	if err != nil {
@@ -390,7 +425,7 @@ func TestImportASAM(t *testing.T) {
 func TestImportOwnFormat(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "own")
+	f := incidentFixture(t, svc, "own")
 	a := f.actors[bulkhead.RoleSecurityManager]
 	head := strings.Join(service.IncidentHeader, ",")
 	row := func(id, typ, sev, occ, det, rep, site, loss, cur string) string {
@@ -453,7 +488,7 @@ func TestImportOwnFormat(t *testing.T) {
 func TestIncidentListAndStats(t *testing.T) {
 	t.Parallel()
 	svc := newService(t)
-	f := newFixture(t, svc, "list")
+	f := incidentFixture(t, svc, "list")
 	a := f.actors[bulkhead.RoleSiteOfficer]
 	for i, typ := range []string{"cargo_theft", "cargo_theft", "intrusion"} {
 		in := incidentInput("Incident " + typ)
