@@ -20,7 +20,8 @@ func TestBrowserIncidentFlow(t *testing.T) {
 	e.addUser("", "officer@harbourline.example", bulkhead.RoleSiteOfficer, "en", "UTC")
 	e.createSite("", "Venlo DC", "NLVEN", "NL")
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// Generous: CI runs this under the race detector on two busy cores.
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
