@@ -199,13 +199,20 @@ func incidentWhere(f bulkhead.IncidentFilter, ts func(time.Time) any) (string, [
 }
 
 // rollupCount returns the number of incidents matching a filter that the
-// per-month rollup can answer (type, severity and site only), reading a few
-// hundred rollup rows instead of counting incidents.
+// per-month rollup can answer (type, severity, status and site), reading a
+// few hundred rollup rows instead of counting incidents.
 func rollupCount(f bulkhead.IncidentFilter) (string, []any, bool) {
-	if f.Query != "" || f.Status != "" || f.AssigneeID != "" || !f.From.IsZero() || !f.To.IsZero() {
+	if f.Query != "" || f.AssigneeID != "" || !f.From.IsZero() || !f.To.IsZero() {
 		return "", nil, false
 	}
 	where, args := "org_id = ?", []any{f.OrgID}
+	switch f.Status {
+	case "":
+	case bulkhead.StatusOpen:
+		where += " AND status <> 'closed'"
+	default:
+		where, args = where+" AND status = ?", append(args, f.Status)
+	}
 	if f.Type != "" {
 		where, args = where+" AND type = ?", append(args, string(f.Type))
 	}

@@ -81,6 +81,16 @@ func testIncidents(t *testing.T, s Store) {
 	if diff := cmp.Diff(inc, got); diff != "" {
 		t.Errorf("after UpdateIncident (-want +got):\n%s", diff)
 	}
+	// Totals follow the status change (they come from the rollup).
+	for status, want := range map[string]int{"closed": 0, "investigating": 1, bulkhead.StatusOpen: 3, "": 3} {
+		f := bulkhead.IncidentFilter{OrgID: o.ID, Status: status}
+		if err := f.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, err := s.Incidents(ctx, f); err != nil || n != want {
+			t.Errorf("status %q after update: %d, %v; want %d", status, n, err, want)
+		}
+	}
 	// The search follows the edit.
 	for q, want := range map[string]int{"PALLET STOLEN": 1, "pallet missing": 0, "dock 7": 1, "mscu1234565": 1} {
 		f := bulkhead.IncidentFilter{OrgID: o.ID, Query: q}

@@ -58,40 +58,42 @@ CREATE INDEX incidents_org_loss_idx ON incidents (org_id, loss_cents, id, status
 CREATE INDEX incidents_assignee_idx ON incidents (org_id, assignee_id, status) WHERE assignee_id IS NOT NULL;
 
 -- incident_rollup is derived data kept exact by triggers: incidents and
--- losses per (organisation, month, type, severity, site, lane, currency),
+-- losses per (organisation, month, type, severity, status, site, lane,
+-- currency),
 -- so that the charts read a few hundred rows, not every incident.
 CREATE TABLE incident_rollup (
 	org_id     TEXT NOT NULL,
 	month      INTEGER NOT NULL,
 	type       TEXT NOT NULL,
 	severity   TEXT NOT NULL,
+	status     TEXT NOT NULL,
 	site_id    TEXT NOT NULL,
 	lane       TEXT NOT NULL,
 	currency   TEXT NOT NULL,
 	n          INTEGER NOT NULL,
 	loss_cents INTEGER NOT NULL,
-	PRIMARY KEY (org_id, month, type, severity, site_id, lane, currency)
+	PRIMARY KEY (org_id, month, type, severity, status, site_id, lane, currency)
 ) WITHOUT ROWID;
 CREATE TRIGGER incidents_rollup_insert AFTER INSERT ON incidents BEGIN
-	INSERT INTO incident_rollup (org_id, month, type, severity, site_id, lane, currency, n, loss_cents)
-		VALUES (NEW.org_id, NEW.month, NEW.type, NEW.severity, coalesce(NEW.site_id, ''), NEW.lane, NEW.currency, 1, NEW.loss_cents)
-		ON CONFLICT (org_id, month, type, severity, site_id, lane, currency) DO UPDATE SET n = n + 1, loss_cents = loss_cents + excluded.loss_cents;
+	INSERT INTO incident_rollup (org_id, month, type, severity, status, site_id, lane, currency, n, loss_cents)
+		VALUES (NEW.org_id, NEW.month, NEW.type, NEW.severity, NEW.status, coalesce(NEW.site_id, ''), NEW.lane, NEW.currency, 1, NEW.loss_cents)
+		ON CONFLICT (org_id, month, type, severity, status, site_id, lane, currency) DO UPDATE SET n = n + 1, loss_cents = loss_cents + excluded.loss_cents;
 END;
 CREATE TRIGGER incidents_rollup_delete AFTER DELETE ON incidents BEGIN
 	UPDATE incident_rollup SET n = n - 1, loss_cents = loss_cents - OLD.loss_cents
-		WHERE org_id = OLD.org_id AND month = OLD.month AND type = OLD.type AND severity = OLD.severity
+		WHERE org_id = OLD.org_id AND month = OLD.month AND type = OLD.type AND severity = OLD.severity AND status = OLD.status
 			AND site_id = coalesce(OLD.site_id, '') AND lane = OLD.lane AND currency = OLD.currency;
 END;
-CREATE TRIGGER incidents_rollup_update AFTER UPDATE OF month, type, severity, site_id, lane, currency, loss_cents ON incidents
-	WHEN OLD.month IS NOT NEW.month OR OLD.type IS NOT NEW.type OR OLD.severity IS NOT NEW.severity OR OLD.site_id IS NOT NEW.site_id
+CREATE TRIGGER incidents_rollup_update AFTER UPDATE OF month, type, severity, status, site_id, lane, currency, loss_cents ON incidents
+	WHEN OLD.month IS NOT NEW.month OR OLD.type IS NOT NEW.type OR OLD.severity IS NOT NEW.severity OR OLD.status IS NOT NEW.status OR OLD.site_id IS NOT NEW.site_id
 		OR OLD.lane IS NOT NEW.lane OR OLD.currency IS NOT NEW.currency OR OLD.loss_cents IS NOT NEW.loss_cents
 BEGIN
 	UPDATE incident_rollup SET n = n - 1, loss_cents = loss_cents - OLD.loss_cents
-		WHERE org_id = OLD.org_id AND month = OLD.month AND type = OLD.type AND severity = OLD.severity
+		WHERE org_id = OLD.org_id AND month = OLD.month AND type = OLD.type AND severity = OLD.severity AND status = OLD.status
 			AND site_id = coalesce(OLD.site_id, '') AND lane = OLD.lane AND currency = OLD.currency;
-	INSERT INTO incident_rollup (org_id, month, type, severity, site_id, lane, currency, n, loss_cents)
-		VALUES (NEW.org_id, NEW.month, NEW.type, NEW.severity, coalesce(NEW.site_id, ''), NEW.lane, NEW.currency, 1, NEW.loss_cents)
-		ON CONFLICT (org_id, month, type, severity, site_id, lane, currency) DO UPDATE SET n = n + 1, loss_cents = loss_cents + excluded.loss_cents;
+	INSERT INTO incident_rollup (org_id, month, type, severity, status, site_id, lane, currency, n, loss_cents)
+		VALUES (NEW.org_id, NEW.month, NEW.type, NEW.severity, NEW.status, coalesce(NEW.site_id, ''), NEW.lane, NEW.currency, 1, NEW.loss_cents)
+		ON CONFLICT (org_id, month, type, severity, status, site_id, lane, currency) DO UPDATE SET n = n + 1, loss_cents = loss_cents + excluded.loss_cents;
 END;
 
 CREATE TABLE incident_entries (
