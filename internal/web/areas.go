@@ -76,7 +76,7 @@ var areaList = []area{
 		{Clause: "8.1", TitleKey: "reg.seals.title", SummaryKey: "reg.seals.summary"},
 		{Clause: "8.1", TitleKey: "reg.inspections.title", SummaryKey: "reg.inspections.summary"},
 		{Clause: "8.1", TitleKey: "reg.custody.title", SummaryKey: "reg.custody.summary"},
-		{Clause: "8.1, 10.2", TitleKey: "reg.incidents.title", SummaryKey: "reg.incidents.summary"},
+		{Clause: "8.1, 10.2", TitleKey: "reg.incidents.title", SummaryKey: "reg.incidents.summary", Href: "/incidents", Action: service.ActIncidentRead},
 	}},
 }
 
