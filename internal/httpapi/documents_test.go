@@ -83,8 +83,8 @@ func TestDocumentAPIWorkflow(t *testing.T) {
 
 	steps := []struct {
 		name, role, method, path, body string
-		status                          int
-		code                            string
+		status                         int
+		code                           string
 	}{
 		{"publish a draft", "security_manager", "POST", vbase + "/publish", "", 409, "conflict"},
 		{"submit", "security_manager", "POST", vbase + "/submit", "", 200, ""},

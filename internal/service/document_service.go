@@ -617,7 +617,9 @@ func (s *Service) transition(ctx context.Context, a Actor, act Action, docID, id
 	return out, nil
 }
 
-func docStatusWords(st bulkhead.VersionStatus) string { return strings.ReplaceAll(string(st), "_", " ") }
+func docStatusWords(st bulkhead.VersionStatus) string {
+	return strings.ReplaceAll(string(st), "_", " ")
+}
 
 // SubmitVersion sends a draft for review. EFORBIDDEN, ENOTFOUND, ECONFLICT.
 func (s *Service) SubmitVersion(ctx context.Context, a Actor, docID, id string) (*bulkhead.DocumentVersion, error) {

@@ -217,7 +217,9 @@ func (s *Service) demoDocuments(ctx context.Context, d *demoOrg) error {
 		_, err = s.PublishVersion(ctx, secmA, doc.ID, v.ID)
 		return err
 	}
-	body := func(s string) bulkhead.VersionInput { return bulkhead.VersionInput{Body: &s, Note: docPtr("First issue.")} }
+	body := func(s string) bulkhead.VersionInput {
+		return bulkhead.VersionInput{Body: &s, Note: docPtr("First issue.")}
+	}
 
 	policy, err := mk(secmA, "SEC-POL-001", "Supply chain security policy", bulkhead.DocPolicy, bulkhead.ClassPublic, ackAll, 12)
 	if err != nil {
