@@ -898,3 +898,12 @@ func (s *Service) DocumentAckReport(ctx context.Context, a Actor, docID string) 
 	})
 	return rep, nil
 }
+
+// DocumentMembers lists the organisation's members, by name, for the
+// document pages (owners, authors, approvers). EFORBIDDEN.
+func (s *Service) DocumentMembers(ctx context.Context, a Actor) ([]*bulkhead.Membership, error) {
+	if err := authorize(a, ActDocumentRead); err != nil {
+		return nil, err
+	}
+	return s.store.Members(ctx, a.OrgID)
+}
