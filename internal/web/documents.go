@@ -813,8 +813,8 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 // versionPage shows one version.
 type versionPage struct {
 	basePage
-	Doc     *bulkhead.Document
-	Version *versionView
+	Doc   *bulkhead.Document
+	Shown *versionView
 }
 
 // version shows one version of a document (GET /documents/{id}/versions/{vid}).
@@ -831,7 +831,7 @@ func (s *server) version(c *call) error {
 	if err != nil {
 		return err
 	}
-	s.render(c.w, c.r, http.StatusOK, pageDocVersion, &versionPage{basePage: c.base("doc.version_title", d.Reference, v.Number), Doc: d, Version: vv})
+	s.render(c.w, c.r, http.StatusOK, pageDocVersion, &versionPage{basePage: c.base("doc.version_title", d.Reference, v.Number), Doc: d, Shown: vv})
 	return nil
 }
 
