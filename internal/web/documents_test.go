@@ -144,8 +144,8 @@ func TestDocumentWebFlow(t *testing.T) {
 	if res.location() != "/documents/"+d.ID || !d.AckRequired || len(d.AckRoles) != 2 {
 		t.Fatalf("created %+v, redirect %s", d, res.location())
 	}
-	secm.get("/documents/" + d.ID).want(t, http.StatusOK).doc(t)
-	secm.get("/documents/" + d.ID + "/draft").want(t, http.StatusOK).doc(t)
+	secm.get("/documents/"+d.ID).want(t, http.StatusOK).doc(t)
+	secm.get("/documents/"+d.ID+"/draft").want(t, http.StatusOK).doc(t)
 
 	// A draft without a CSRF token is refused.
 	before = e.auditSeq()
@@ -163,7 +163,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	}
 	body := "# Our policy\n\nWe keep freight safe. <script>alert('x')</script> [bad](javascript:alert(1))"
 	secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {body}, "note": {"First issue"}}, "", nil, "").want(t, http.StatusSeeOther)
-	page = secm.get("/documents/" + d.ID).want(t, http.StatusOK)
+	page = secm.get("/documents/"+d.ID).want(t, http.StatusOK)
 	page.doc(t)
 	if !strings.Contains(page.body, "<h3>Our policy</h3>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
 		t.Errorf("draft not rendered safely:\n%s", page.body)
@@ -192,7 +192,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	secm.post("/documents/"+d.ID+"/versions/"+v.ID+"/publish", nil).want(t, http.StatusSeeOther)
 
 	// The site officer acknowledges; the count moves.
-	page = siteo.get("/documents/" + d.ID).want(t, http.StatusOK)
+	page = siteo.get("/documents/"+d.ID).want(t, http.StatusOK)
 	page.doc(t)
 	if !strings.Contains(page.body, `id="ack-button"`) {
 		t.Fatal("no acknowledge button for the site officer")
@@ -235,11 +235,11 @@ func TestDocumentWebFlow(t *testing.T) {
 		t.Errorf("export:\n%s", csv.body)
 	}
 	// A viewer has no draft or approval controls.
-	vp := cs[bulkhead.RoleViewer].get("/documents/" + d.ID).want(t, http.StatusOK)
+	vp := cs[bulkhead.RoleViewer].get("/documents/"+d.ID).want(t, http.StatusOK)
 	if strings.Contains(vp.body, "/draft") || strings.Contains(vp.body, "data-step") {
 		t.Error("viewer sees editing controls")
 	}
-	cs[bulkhead.RoleViewer].get("/documents/" + d.ID + "/draft").want(t, http.StatusForbidden)
+	cs[bulkhead.RoleViewer].get("/documents/"+d.ID+"/draft").want(t, http.StatusForbidden)
 }
 
 func ackCount(body string) string {
@@ -279,12 +279,12 @@ func TestDocumentWebUploadAndScope(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
 	secm.postMultipart("/documents/"+form.ID+"/draft", url.Values{"note": {"scan"}}, "seal-log.pdf", pdf, "").want(t, http.StatusSeeOther)
 	v := latest(t, e, form.ID)
-	page := secm.get("/documents/" + form.ID).want(t, http.StatusOK)
+	page := secm.get("/documents/"+form.ID).want(t, http.StatusOK)
 	page.doc(t)
 	if !strings.Contains(page.body, v.FileSHA256) || !strings.Contains(page.body, "/file") {
 		t.Error("the file's SHA-256 or link is not shown")
 	}
-	dl := secm.get("/documents/" + form.ID + "/versions/" + v.ID + "/file").want(t, http.StatusOK)
+	dl := secm.get("/documents/"+form.ID+"/versions/"+v.ID+"/file").want(t, http.StatusOK)
 	if dl.body != string(pdf) || dl.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("download: %v", dl.header)
 	}
@@ -302,7 +302,7 @@ func TestDocumentWebUploadAndScope(t *testing.T) {
 
 	// The scope: an exclusion without a justification is refused at its field.
 	scope := mk("SCP-1", "scope")
-	secm.get("/documents/" + scope.ID + "/draft").want(t, http.StatusOK).doc(t)
+	secm.get("/documents/"+scope.ID+"/draft").want(t, http.StatusOK).doc(t)
 	page = secm.postMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "exclusion_0": {"Brokerage"}}, "", nil, "").
 		want(t, http.StatusUnprocessableEntity)
 	page.doc(t)
@@ -311,7 +311,7 @@ func TestDocumentWebUploadAndScope(t *testing.T) {
 	}
 	secm.postMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "activities": {"Storage\nStuffing"},
 		"exclusion_0": {"Brokerage"}, "justification_0": {"Bought in"}}, "", nil, "").want(t, http.StatusSeeOther)
-	page = secm.get("/documents/" + scope.ID).want(t, http.StatusOK)
+	page = secm.get("/documents/"+scope.ID).want(t, http.StatusOK)
 	page.doc(t)
 	for _, want := range []string{"Rotterdam Port Warehouse", "Stuffing", "Bought in"} {
 		if !strings.Contains(page.body, want) {
