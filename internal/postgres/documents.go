@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,22 +141,36 @@ func (q queries) Documents(ctx context.Context, f bulkhead.DocumentFilter) ([]*b
 	if err := q.q.QueryRow(ctx, rebind(`SELECT count(*) FROM documents WHERE `+w), args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
+	// A page past the middle is read from the other end, in the opposite
+	// order, and reversed: skipping rows costs time in proportion to the
+	// offset.
+	desc, limit, offset, reverse := f.Desc, f.Limit, f.Offset, false
+	if offset > total/2 && offset < total {
+		reverse, desc = true, !desc
+		offset = total - f.Offset - f.Limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
 	dir := " ASC"
-	if f.Desc {
+	if desc {
 		dir = " DESC"
 	}
 	nulls := ""
 	if f.Sort == bulkhead.DocSortReview {
 		nulls = " NULLS LAST"
-		if f.Desc {
+		if desc {
 			nulls = " NULLS FIRST"
 		}
 	}
 	order := docOrder[f.Sort] + dir + nulls + `, id COLLATE "C"` + dir
-	rows, err := q.q.Query(ctx, rebind(`SELECT `+docCols+` FROM documents WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(args, f.Limit, f.Offset)...)
+	rows, err := q.q.Query(ctx, rebind(`SELECT `+docCols+` FROM documents WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(args, limit, offset)...)
 	list, err := collect(rows, err, scanDoc)
 	if err != nil {
 		return nil, 0, err
+	}
+	if reverse {
+		slices.Reverse(list)
 	}
 	if list == nil {
 		list = []*bulkhead.Document{}

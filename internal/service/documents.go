@@ -72,7 +72,7 @@ func (s *Service) documentTasks(ctx context.Context, a Actor) ([]Task, error) {
 			out = append(out, Task{Kind: "document.approve", Title: fmt.Sprintf("%s %s v%d", d.Reference, d.Title, v.Number), Href: "/documents/" + d.ID})
 		}
 	}
-	f := bulkhead.DocumentFilter{OrgID: a.OrgID, ReviewBefore: &now, Classes: classes, Sort: bulkhead.DocSortReview, Limit: bulkhead.MaxPageSize}
+	f := bulkhead.DocumentFilter{OrgID: a.OrgID, ReviewBefore: &now, Classes: classFilter(a), Sort: bulkhead.DocSortReview, Limit: bulkhead.MaxPageSize}
 	if a.Role != secm && !a.System {
 		f.OwnerID = a.UserID
 	}
@@ -110,7 +110,7 @@ func (s *Service) pendingAcks(ctx context.Context, a Actor) ([]*bulkhead.Documen
 		done[k.VersionID] = true
 	}
 	var out []*bulkhead.Document
-	err = s.eachDocument(ctx, bulkhead.DocumentFilter{OrgID: a.OrgID, AckRequired: true, Classes: visibleClasses(a)}, func(d *bulkhead.Document) error {
+	err = s.eachDocument(ctx, bulkhead.DocumentFilter{OrgID: a.OrgID, AckRequired: true, Classes: classFilter(a)}, func(d *bulkhead.Document) error {
 		if d.MustAcknowledge(a.Role) && !done[d.PublishedID] {
 			out = append(out, d)
 		}

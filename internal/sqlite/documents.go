@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
@@ -126,12 +127,13 @@ func (q queries) Documents(ctx context.Context, f bulkhead.DocumentFilter) ([]*b
 	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE `+w, args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
+	desc, limit, offset, reverse := docPageFromEnd(f, total)
 	dir := " ASC"
-	if f.Desc {
+	if desc {
 		dir = " DESC"
 	}
 	order := docOrder[f.Sort] + dir + ", id" + dir
-	rows, err := q.q.QueryContext(ctx, `SELECT `+docCols+` FROM documents WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+docCols+` FROM documents WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
@@ -144,7 +146,25 @@ func (q queries) Documents(ctx context.Context, f bulkhead.DocumentFilter) ([]*b
 		}
 		out = append(out, d)
 	}
+	if reverse {
+		slices.Reverse(out)
+	}
 	return out, total, mapErr(rows.Err())
+}
+
+// docPageFromEnd reads a page past the middle from the other end, in the
+// opposite order (reversed afterwards): skipping rows costs time in
+// proportion to the offset.
+func docPageFromEnd(f bulkhead.DocumentFilter, total int) (desc bool, limit, offset int, reverse bool) {
+	desc, limit, offset = f.Desc, f.Limit, f.Offset
+	if offset > total/2 && offset < total {
+		reverse, desc = true, !desc
+		offset = total - f.Offset - f.Limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
+	return desc, limit, offset, reverse
 }
 
 func (q queries) CreateDocument(ctx context.Context, d *bulkhead.Document) error {

@@ -118,8 +118,22 @@ func testDocumentList(t *testing.T, s Store) {
 	if n, list := count(bulkhead.DocumentFilter{Limit: 10}); n != 29 || len(list) != 10 || list[0].Title != "Doc 01" {
 		t.Errorf("default list: %d, first %q", n, list[0].Title)
 	}
-	if n, list := count(bulkhead.DocumentFilter{Limit: 10, Offset: 25}); n != 29 || len(list) != 4 {
-		t.Errorf("last page: %d rows of %d", len(list), n)
+	// Pages past the middle are read from the other end: same rows, same order.
+	for _, sort := range []bulkhead.DocumentSort{bulkhead.DocSortTitle, bulkhead.DocSortReview, bulkhead.DocSortUpdated} {
+		for _, desc := range []bool{false, true} {
+			_, whole := count(bulkhead.DocumentFilter{Sort: sort, Desc: desc, Limit: 29})
+			for _, off := range []int{14, 20, 25} {
+				n, list := count(bulkhead.DocumentFilter{Sort: sort, Desc: desc, Limit: 10, Offset: off})
+				if n != 29 || len(list) != min(10, 29-off) {
+					t.Fatalf("%s desc=%v offset %d: %d rows of %d", sort, desc, off, len(list), n)
+				}
+				for i, d := range list {
+					if d.ID != whole[off+i].ID {
+						t.Errorf("%s desc=%v offset %d row %d = %s, want %s", sort, desc, off, i, d.Reference, whole[off+i].Reference)
+					}
+				}
+			}
+		}
 	}
 	if n, _ := count(bulkhead.DocumentFilter{Status: bulkhead.StatusAll}); n != 30 {
 		t.Errorf("all: %d", n)
