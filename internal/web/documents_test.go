@@ -219,7 +219,7 @@ func TestDocumentWebFlow(t *testing.T) {
 
 	// Pages render and pass the page rules.
 	for _, p := range []string{"/documents", "/documents?q=pol&type=policy&state=draft&sort=review&dir=desc", "/documents?status=all&classification=internal",
-		"/documents/" + d.ID + "/versions/" + v.ID, "/documents/" + d.ID + "/edit", "/areas/leadership", "/areas/support"} {
+		"/documents/" + d.ID + "/versions/" + v.ID, "/documents/" + d.ID + "/edit", "/areas/leadership", "/areas/support", "/audit?object_type=document&object_id=" + d.ID} {
 		r := secm.get(p).want(t, http.StatusOK)
 		if i := strings.Index(r.body, "%!"); i >= 0 {
 			t.Logf("%s: %s", p, r.body[max(0, i-300):i+50])

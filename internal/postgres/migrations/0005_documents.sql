@@ -29,7 +29,7 @@ CREATE TABLE documents (
 -- One index per sort key, with the id tie-breaker, in the "C" collation the
 -- queries use (see docOrder in documents.go); the title index, the default
 -- order, also carries what the filters read.
-CREATE INDEX documents_org_title_idx ON documents (org_id, lower(title COLLATE "C"), (id COLLATE "C")) INCLUDE (archived_at, classification, type, latest_status, owner_id);
+CREATE INDEX documents_org_title_idx ON documents (org_id, lower(title COLLATE "C"), (id COLLATE "C")) INCLUDE (archived_at, classification, type, latest_status, owner_id, reference);
 CREATE INDEX documents_active_reference_idx ON documents (org_id, (reference COLLATE "C"), (id COLLATE "C")) WHERE archived_at IS NULL;
 CREATE INDEX documents_active_type_idx ON documents (org_id, (type COLLATE "C"), (id COLLATE "C")) WHERE archived_at IS NULL;
 CREATE INDEX documents_active_updated_idx ON documents (org_id, updated_at, (id COLLATE "C")) WHERE archived_at IS NULL;

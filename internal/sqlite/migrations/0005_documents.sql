@@ -27,11 +27,11 @@ CREATE TABLE documents (
 	CONSTRAINT documents_reference_key UNIQUE (org_id, reference)
 );
 -- The list's default order is by title: that index also holds what the
--- filters read, so that walking it in order while filtering, and counting,
--- need no table lookups. Active documents, the default view, have a partial
--- index per other sort key (the review sort puts documents without a date
+-- filters and the search read, so that walking it in order while filtering,
+-- searching and counting needs no table lookups. Active documents, the
+-- default view, have a partial index per other sort key (the review sort puts documents without a date
 -- last, by the same expression as the query).
-CREATE INDEX documents_org_title_idx ON documents (org_id, lower(title), id, archived_at, classification, type, latest_status, owner_id);
+CREATE INDEX documents_org_title_idx ON documents (org_id, lower(title), id, archived_at, classification, type, latest_status, owner_id, reference);
 CREATE INDEX documents_active_reference_idx ON documents (org_id, reference, id) WHERE archived_at IS NULL;
 CREATE INDEX documents_active_type_idx ON documents (org_id, type, id) WHERE archived_at IS NULL;
 CREATE INDEX documents_active_updated_idx ON documents (org_id, updated_at, id) WHERE archived_at IS NULL;
