@@ -122,7 +122,9 @@ func (s *Service) pendingAcks(ctx context.Context, a Actor) ([]*bulkhead.Documen
 // documentCoverage reports, for the sub-clauses that controlled documents
 // serve (4.3, 5.2, 7.3, 7.5), what exists and what is missing or overdue.
 func (s *Service) documentCoverage(ctx context.Context, a Actor) ([]ClauseStatus, error) {
-	if !Can(a.Role, ActDocumentRead) && !a.System {
+	// Partners see public documents only: the organisation's coverage is
+	// not theirs to read.
+	if !a.System && (!Can(a.Role, ActDocumentRead) || a.Role == partn) {
 		return nil, nil
 	}
 	var scopes, policies, policiesByTopm, docs, overdue, ackDone, ackTotal int

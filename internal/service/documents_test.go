@@ -62,6 +62,7 @@ func (x *docFixture) refuse(name, code string, fn func() error) {
 }
 
 func TestDocumentWorkflow(t *testing.T) {
+	t.Parallel()
 	x := newDocFixture(t)
 	secm, topm, admin, siteo := x.as(bulkhead.RoleSecurityManager), x.as(bulkhead.RoleTopManagement), x.as(bulkhead.RoleAdmin), x.as(bulkhead.RoleSiteOfficer)
 	pol := x.create("POL-1", bulkhead.DocPolicy, true)
@@ -223,6 +224,7 @@ func hasTask(ts []service.Task, kind, title string) bool {
 }
 
 func TestDocumentTasksAndCoverage(t *testing.T) {
+	t.Parallel()
 	x := newDocFixture(t)
 	secm, topm, admin, contr := x.as(bulkhead.RoleSecurityManager), x.as(bulkhead.RoleTopManagement), x.as(bulkhead.RoleAdmin), x.as(bulkhead.RoleContributor)
 	cov, err := x.svc.ClauseCoverage(ctx, admin)
@@ -291,6 +293,7 @@ func clause(cs []service.ClauseStatus, n string) *service.ClauseStatus {
 }
 
 func TestDocumentInvalidInput(t *testing.T) {
+	t.Parallel()
 	x := newDocFixture(t)
 	secm := x.as(bulkhead.RoleSecurityManager)
 	x.create("DUP-1", bulkhead.DocProcedure, false)
@@ -354,6 +357,7 @@ func docx(t *testing.T, mainType string) []byte {
 }
 
 func TestDocumentFiles(t *testing.T) {
+	t.Parallel()
 	x := newDocFixture(t)
 	secm := x.as(bulkhead.RoleSecurityManager)
 	d := x.create("FILE-1", bulkhead.DocForm, false)
@@ -401,6 +405,7 @@ func TestDocumentFiles(t *testing.T) {
 }
 
 func TestDocumentScopeAndClassification(t *testing.T) {
+	t.Parallel()
 	x := newDocFixture(t)
 	secm, topm := x.as(bulkhead.RoleSecurityManager), x.as(bulkhead.RoleTopManagement)
 	d := x.create("SCOPE-1", bulkhead.DocScope, false)
@@ -467,6 +472,7 @@ func TestDocumentScopeAndClassification(t *testing.T) {
 }
 
 func TestDocumentDemo(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	if _, err := svc.LoadDemo(ctx, "demo password 123"); err != nil {
 		t.Fatal(err)

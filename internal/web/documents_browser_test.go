@@ -22,7 +22,7 @@ func TestBrowserDocumentFlow(t *testing.T) {
 	e.addUser("", "director@harbourline.example", bulkhead.RoleTopManagement, "en", "Europe/Amsterdam")
 	e.addUser("", "officer@harbourline.example", bulkhead.RoleSiteOfficer, "en", "America/Matamoros")
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 150*time.Second)
 	defer cancel()
 
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
