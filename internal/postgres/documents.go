@@ -164,7 +164,11 @@ func (q queries) Documents(ctx context.Context, f bulkhead.DocumentFilter) ([]*b
 		}
 	}
 	order := docOrder[f.Sort] + dir + nulls + `, id COLLATE "C"` + dir
-	rows, err := q.q.Query(ctx, rebind(`SELECT `+docCols+` FROM documents WHERE `+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	// The page's ids come from the sort key's index alone (an index-only
+	// scan where the visibility map allows), and only then its rows: the
+	// rows skipped by the offset are never fetched from the table.
+	rows, err := q.q.Query(ctx, rebind(`SELECT `+docCols+` FROM documents WHERE id IN (SELECT id FROM documents WHERE `+w+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?) ORDER BY `+order), append(args, limit, offset)...)
 	list, err := collect(rows, err, scanDoc)
 	if err != nil {
 		return nil, 0, err
