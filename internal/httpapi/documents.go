@@ -81,21 +81,21 @@ func toDocument(d *bulkhead.Document) documentJSON {
 	return out
 }
 
-type fileJSON struct {
+type docFileJSON struct {
 	Name   string `json:"name"`
 	Type   string `json:"type"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
 }
 
-type versionJSON struct {
+type docVersionJSON struct {
 	ID           string                 `json:"id"`
 	DocumentID   string                 `json:"document_id"`
 	Number       int                    `json:"number"`
 	Status       string                 `json:"status"`
 	Body         string                 `json:"body"`
 	Note         string                 `json:"note"`
-	File         *fileJSON              `json:"file"`
+	File         *docFileJSON           `json:"file"`
 	Scope        *bulkhead.ScopeDetails `json:"scope"`
 	AuthorID     string                 `json:"author_id"`
 	CreatedAt    time.Time              `json:"created_at"`
@@ -110,13 +110,13 @@ type versionJSON struct {
 	ObsoletedAt  *time.Time             `json:"obsoleted_at"`
 }
 
-func toVersion(v *bulkhead.DocumentVersion) versionJSON {
-	out := versionJSON{ID: v.ID, DocumentID: v.DocumentID, Number: v.Number, Status: string(v.Status), Body: v.Body, Note: v.Note,
+func toDocVersion(v *bulkhead.DocumentVersion) docVersionJSON {
+	out := docVersionJSON{ID: v.ID, DocumentID: v.DocumentID, Number: v.Number, Status: string(v.Status), Body: v.Body, Note: v.Note,
 		Scope: v.Scope, AuthorID: v.AuthorID, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, SubmittedBy: v.SubmittedBy,
 		SubmittedAt: v.SubmittedAt, ApprovedBy: v.ApprovedBy, ApprovedRole: string(v.ApprovedRole), ApprovedAt: v.ApprovedAt,
 		PublishedBy: v.PublishedBy, PublishedAt: v.PublishedAt, ObsoletedAt: v.ObsoletedAt}
 	if v.HasFile() {
-		out.File = &fileJSON{v.FileName, v.FileType, v.FileSize, v.FileSHA256}
+		out.File = &docFileJSON{v.FileName, v.FileType, v.FileSize, v.FileSHA256}
 	}
 	return out
 }
@@ -242,31 +242,31 @@ func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, au *servic
 	if err != nil {
 		return err
 	}
-	out := make([]versionJSON, len(vs))
+	out := make([]docVersionJSON, len(vs))
 	for i, v := range vs {
-		out[i] = toVersion(v)
+		out[i] = toDocVersion(v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
-// maxUploadBody bounds a multipart upload: the largest file plus room for
+// docMaxUploadBody bounds a multipart upload: the largest file plus room for
 // the other fields.
-const maxUploadBody = bulkhead.MaxDocumentFile + 1<<20
+const docMaxUploadBody = bulkhead.MaxDocumentFile + 1<<20
 
-// versionInput reads a version's content: JSON (Markdown text, note, scope)
+// docVersionInput reads a version's content: JSON (Markdown text, note, scope)
 // or multipart/form-data with the file in the part "file" and an optional
 // "note". The file's type is decided by its content in the service, never
 // by the part's Content-Type or the name.
-func versionInput(w http.ResponseWriter, r *http.Request) (bulkhead.VersionInput, error) {
+func docVersionInput(w http.ResponseWriter, r *http.Request) (bulkhead.VersionInput, error) {
 	var in bulkhead.VersionInput
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		err := decode(w, r, &in)
 		return in, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-	if err := r.ParseMultipartForm(maxUploadBody); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, docMaxUploadBody)
+	if err := r.ParseMultipartForm(docMaxUploadBody); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return in, &bulkhead.Error{Code: codeTooLarge, Message: "The file is larger than 20 MiB.", Fields: map[string]string{"file": bulkhead.FieldFileSize}}
@@ -302,7 +302,7 @@ func versionInput(w http.ResponseWriter, r *http.Request) (bulkhead.VersionInput
 }
 
 func (s *Server) createVersion(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	in, err := versionInput(w, r)
+	in, err := docVersionInput(w, r)
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ func (s *Server) createVersion(w http.ResponseWriter, r *http.Request, au *servi
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/documents/"+v.DocumentID+"/versions/"+v.ID)
-	writeJSON(w, http.StatusCreated, toVersion(v))
+	writeJSON(w, http.StatusCreated, toDocVersion(v))
 	return nil
 }
 
@@ -320,12 +320,12 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, au *service.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toVersion(v))
+	writeJSON(w, http.StatusOK, toDocVersion(v))
 	return nil
 }
 
 func (s *Server) updateVersion(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	in, err := versionInput(w, r)
+	in, err := docVersionInput(w, r)
 	if err != nil {
 		return err
 	}
@@ -333,7 +333,7 @@ func (s *Server) updateVersion(w http.ResponseWriter, r *http.Request, au *servi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toVersion(v))
+	writeJSON(w, http.StatusOK, toDocVersion(v))
 	return nil
 }
 
@@ -372,16 +372,16 @@ func (s *Server) versionStep(w http.ResponseWriter, r *http.Request, au *service
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toVersion(v))
+	writeJSON(w, http.StatusOK, toDocVersion(v))
 	return nil
 }
 
-type ackInput struct {
+type docAckInput struct {
 	VersionID string `json:"version_id"`
 }
 
 func (s *Server) acknowledgeDocument(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in ackInput
+	var in docAckInput
 	if r.ContentLength != 0 {
 		if err := decode(w, r, &in); err != nil {
 			return err
@@ -395,7 +395,7 @@ func (s *Server) acknowledgeDocument(w http.ResponseWriter, r *http.Request, au 
 	return nil
 }
 
-type ackMemberJSON struct {
+type docAckMemberJSON struct {
 	UserID string     `json:"user_id"`
 	Name   string     `json:"name"`
 	Email  string     `json:"email"`
@@ -403,12 +403,12 @@ type ackMemberJSON struct {
 	At     *time.Time `json:"acknowledged_at"`
 }
 
-type ackGroupJSON struct {
-	SiteID   *string         `json:"site_id"`
-	SiteName string          `json:"site_name"`
-	Done     int             `json:"acknowledged"`
-	Total    int             `json:"total"`
-	Members  []ackMemberJSON `json:"members"`
+type docAckGroupJSON struct {
+	SiteID   *string            `json:"site_id"`
+	SiteName string             `json:"site_name"`
+	Done     int                `json:"acknowledged"`
+	Total    int                `json:"total"`
+	Members  []docAckMemberJSON `json:"members"`
 }
 
 func (s *Server) documentAcks(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
@@ -420,15 +420,15 @@ func (s *Server) documentAcks(w http.ResponseWriter, r *http.Request, au *servic
 		writeJSON(w, http.StatusOK, map[string]any{"version_id": nil, "acknowledged": 0, "total": 0, "groups": []any{}})
 		return nil
 	}
-	groups := make([]ackGroupJSON, len(rep.Groups))
+	groups := make([]docAckGroupJSON, len(rep.Groups))
 	for i, g := range rep.Groups {
-		gj := ackGroupJSON{SiteName: g.SiteName, Done: g.Done, Total: g.Total, Members: make([]ackMemberJSON, len(g.Members))}
+		gj := docAckGroupJSON{SiteName: g.SiteName, Done: g.Done, Total: g.Total, Members: make([]docAckMemberJSON, len(g.Members))}
 		if g.SiteID != "" {
 			id := g.SiteID
 			gj.SiteID = &id
 		}
 		for j, m := range g.Members {
-			gj.Members[j] = ackMemberJSON{m.UserID, m.Name, m.Email, string(m.Role), m.At}
+			gj.Members[j] = docAckMemberJSON{m.UserID, m.Name, m.Email, string(m.Role), m.At}
 		}
 		groups[i] = gj
 	}

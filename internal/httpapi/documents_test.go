@@ -36,7 +36,7 @@ func docEnv(t *testing.T) *env {
 
 // upload posts a multipart file (with the part Content-Type the client
 // claims) to path.
-func (e *env) upload(role, method, path, name, claimed string, content []byte, note string) result {
+func (e *env) docUpload(role, method, path, name, claimed string, content []byte, note string) result {
 	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -55,7 +55,7 @@ func (e *env) upload(role, method, path, name, claimed string, content []byte, n
 	return e.do(role, method, path, mw.FormDataContentType(), b.String())
 }
 
-func (e *env) auditSeq() int64 {
+func (e *env) docAuditSeq() int64 {
 	e.t.Helper()
 	h, err := e.svc.Store().AuditHead(ctx, e.org.ID)
 	if err != nil {
@@ -64,22 +64,22 @@ func (e *env) auditSeq() int64 {
 	return h.Seq
 }
 
-func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+func docStr(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
 func TestDocumentAPIWorkflow(t *testing.T) {
 	t.Parallel()
 	e := docEnv(t)
 	r := e.json("security_manager", "POST", "/api/v1/documents", `{"reference":"sec-pol-001","title":"Security policy","type":"policy","ack_required":true,"review_months":12}`)
-	if r.status != 201 || str(r.body, "reference") != "SEC-POL-001" || r.header.Get("Location") == "" {
+	if r.status != 201 || docStr(r.body, "reference") != "SEC-POL-001" || r.header.Get("Location") == "" {
 		t.Fatalf("create: %d %s", r.status, r.raw)
 	}
-	id := str(r.body, "id")
+	id := docStr(r.body, "id")
 	base := "/api/v1/documents/" + id
 	r = e.json("security_manager", "POST", base+"/versions", `{"body":"# Policy\n\n<script>alert(1)</script>","note":"first"}`)
-	if r.status != 201 || r.body["number"].(float64) != 1 || str(r.body, "status") != "draft" {
+	if r.status != 201 || r.body["number"].(float64) != 1 || docStr(r.body, "status") != "draft" {
 		t.Fatalf("draft: %d %s", r.status, r.raw)
 	}
-	vid := str(r.body, "id")
+	vid := docStr(r.body, "id")
 	vbase := base + "/versions/" + vid
 
 	steps := []struct {
@@ -103,12 +103,12 @@ func TestDocumentAPIWorkflow(t *testing.T) {
 		{"acknowledgements: site officer may not see", "site_officer", "GET", base + "/acknowledgements", "", 403, "forbidden"},
 	}
 	for _, st := range steps {
-		before := e.auditSeq()
+		before := e.docAuditSeq()
 		r := e.json(st.role, st.method, st.path, st.body)
 		if r.status != st.status || (st.code != "" && errCode(r) != st.code) {
 			t.Fatalf("%s: %d %s, want %d %s", st.name, r.status, r.raw, st.status, st.code)
 		}
-		if st.status >= 400 && e.auditSeq() != before {
+		if st.status >= 400 && e.docAuditSeq() != before {
 			t.Errorf("%s: refused but the audit trail moved", st.name)
 		}
 	}
@@ -118,7 +118,7 @@ func TestDocumentAPIWorkflow(t *testing.T) {
 	}
 	// The author of a new draft may not approve it.
 	r = e.json("top_management", "POST", base+"/versions", `{"body":"v2"}`)
-	v2 := base + "/versions/" + str(r.body, "id")
+	v2 := base + "/versions/" + docStr(r.body, "id")
 	e.json("top_management", "POST", v2+"/submit", "")
 	if r = e.json("top_management", "POST", v2+"/approve", ""); r.status != 403 {
 		t.Errorf("author approves: %d %s", r.status, r.raw)
@@ -148,12 +148,12 @@ func TestDocumentAPIBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := e.auditSeq()
+			before := e.docAuditSeq()
 			r := e.json("security_manager", "POST", "/api/v1/documents", tt.body)
 			if r.status != tt.status || errFields(r)[tt.field] == nil {
 				t.Errorf("%d %s, want %d with field %s", r.status, r.raw, tt.status, tt.field)
 			}
-			if e.auditSeq() != before {
+			if e.docAuditSeq() != before {
 				t.Error("something was written")
 			}
 		})
@@ -177,7 +177,7 @@ func TestDocumentAPIUpload(t *testing.T) {
 	t.Parallel()
 	e := docEnv(t)
 	r := e.json("security_manager", "POST", "/api/v1/documents", `{"reference":"FRM-1","title":"Seal log","type":"form"}`)
-	base := "/api/v1/documents/" + str(r.body, "id")
+	base := "/api/v1/documents/" + docStr(r.body, "id")
 	pdf := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 	bad := []struct {
@@ -193,27 +193,27 @@ func TestDocumentAPIUpload(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			before := e.auditSeq()
-			r := e.upload("security_manager", "POST", base+"/versions", tt.file, tt.claimed, tt.content, "")
+			before := e.docAuditSeq()
+			r := e.docUpload("security_manager", "POST", base+"/versions", tt.file, tt.claimed, tt.content, "")
 			if r.status != tt.status || errFields(r)["file"] == nil {
 				t.Errorf("%d %s, want %d with a file error", r.status, r.raw, tt.status)
 			}
-			if e.auditSeq() != before {
+			if e.docAuditSeq() != before {
 				t.Error("something was written")
 			}
 		})
 	}
 	// A real PDF, sent with a misleading part type: the content decides.
-	r = e.upload("security_manager", "POST", base+"/versions", "../../Seal log.pdf", "text/html", pdf, "scanned form")
+	r = e.docUpload("security_manager", "POST", base+"/versions", "../../Seal log.pdf", "text/html", pdf, "scanned form")
 	if r.status != 201 {
 		t.Fatalf("upload: %d %s", r.status, r.raw)
 	}
 	f, _ := r.body["file"].(map[string]any)
 	sum := sha256.Sum256(pdf)
-	if str(f, "type") != "application/pdf" || str(f, "sha256") != hex.EncodeToString(sum[:]) || str(f, "name") != "Seal log.pdf" || str(r.body, "note") != "scanned form" {
+	if docStr(f, "type") != "application/pdf" || docStr(f, "sha256") != hex.EncodeToString(sum[:]) || docStr(f, "name") != "Seal log.pdf" || docStr(r.body, "note") != "scanned form" {
 		t.Errorf("file = %v", r.body)
 	}
-	vid := str(r.body, "id")
+	vid := docStr(r.body, "id")
 	req, _ := http.NewRequest("GET", e.srv.URL+base+"/versions/"+vid+"/file", nil)
 	req.Header.Set("Authorization", "Bearer "+e.tokens["viewer"])
 	resp, err := http.DefaultClient.Do(req)
@@ -227,8 +227,8 @@ func TestDocumentAPIUpload(t *testing.T) {
 		t.Errorf("download: %d %v", resp.StatusCode, resp.Header)
 	}
 	// Replacing the draft's file with a PNG keeps the version.
-	r = e.upload("security_manager", "PATCH", base+"/versions/"+vid, "seal.png", "application/octet-stream", png, "")
-	if r.status != 200 || str(r.body["file"].(map[string]any), "type") != "image/png" {
+	r = e.docUpload("security_manager", "PATCH", base+"/versions/"+vid, "seal.png", "application/octet-stream", png, "")
+	if r.status != 200 || docStr(r.body["file"].(map[string]any), "type") != "image/png" {
 		t.Errorf("replace: %d %s", r.status, r.raw)
 	}
 	// Markdown versions have no file.
@@ -256,7 +256,7 @@ func TestDocumentAPIListAndExport(t *testing.T) {
 	}
 	r := e.json("admin", "GET", "/api/v1/documents?type=procedure&sort=-reference&limit=1", "")
 	items, _ := r.body["items"].([]any)
-	if r.status != 200 || r.body["total"].(float64) != 2 || len(items) != 1 || str(items[0].(map[string]any), "reference") != "D-1" || r.body["next_offset"].(float64) != 1 {
+	if r.status != 200 || r.body["total"].(float64) != 2 || len(items) != 1 || docStr(items[0].(map[string]any), "reference") != "D-1" || r.body["next_offset"].(float64) != 1 {
 		t.Errorf("filtered list: %s", r.raw)
 	}
 	if r = e.json("partner", "GET", "/api/v1/documents", ""); r.body["total"].(float64) != 1 {

@@ -49,7 +49,7 @@ func documentActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 			func() (*bulkhead.DocumentVersion, error) { return svc.PublishVersion(ctx, sys, d.ID, v.ID) },
 		}
 		for i, st := range []bulkhead.VersionStatus{bulkhead.VersionInReview, bulkhead.VersionApproved, bulkhead.VersionPublished} {
-			if bulkhead.VersionStatus(upTo) == bulkhead.VersionDraft || indexOf(upTo) < indexOf(st) {
+			if bulkhead.VersionStatus(upTo) == bulkhead.VersionDraft || docStatusIndex(upTo) < docStatusIndex(st) {
 				break
 			}
 			if v, err = steps[i](); err != nil {
@@ -118,7 +118,7 @@ func documentActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 	}
 }
 
-func indexOf(s bulkhead.VersionStatus) int {
+func docStatusIndex(s bulkhead.VersionStatus) int {
 	for i, x := range bulkhead.VersionStatuses {
 		if x == s {
 			return i

@@ -187,14 +187,14 @@ func TestDocumentWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasTask(tasks, "document.acknowledge", "POL-1") {
+	if !docHasTask(tasks, "document.acknowledge", "POL-1") {
 		t.Errorf("site officer's tasks lack the acknowledgement: %+v", tasks)
 	}
 	if _, err := x.svc.Acknowledge(ctx, siteo, pol.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	tasks, _ = x.svc.MyTasks(ctx, siteo)
-	if hasTask(tasks, "document.acknowledge", "POL-1") {
+	if docHasTask(tasks, "document.acknowledge", "POL-1") {
 		t.Errorf("acknowledged document still a task")
 	}
 
@@ -214,7 +214,7 @@ func TestDocumentWorkflow(t *testing.T) {
 	}
 }
 
-func hasTask(ts []service.Task, kind, title string) bool {
+func docHasTask(ts []service.Task, kind, title string) bool {
 	for _, t := range ts {
 		if t.Kind == kind && strings.Contains(t.Title, title) {
 			return true
@@ -231,10 +231,10 @@ func TestDocumentTasksAndCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := clause(cov, "4.3"); c == nil || !c.Missing {
+	if c := docClause(cov, "4.3"); c == nil || !c.Missing {
 		t.Errorf("4.3 before any scope: %+v", c)
 	}
-	if c := clause(cov, "5.2"); c == nil || !c.Missing {
+	if c := docClause(cov, "5.2"); c == nil || !c.Missing {
 		t.Errorf("5.2 before any policy: %+v", c)
 	}
 	pro := x.create("PRO-1", bulkhead.DocProcedure, false)
@@ -247,21 +247,21 @@ func TestDocumentTasksAndCoverage(t *testing.T) {
 	}
 	for _, a := range []service.Actor{secm, topm, admin} {
 		ts, _ := x.svc.MyTasks(ctx, a)
-		if !hasTask(ts, "document.approve", "PRO-1") {
+		if !docHasTask(ts, "document.approve", "PRO-1") {
 			t.Errorf("%s lacks the approval task: %+v", a.Role, ts)
 		}
 	}
-	if ts, _ := x.svc.MyTasks(ctx, contr); hasTask(ts, "document.approve", "PRO-1") {
+	if ts, _ := x.svc.MyTasks(ctx, contr); docHasTask(ts, "document.approve", "PRO-1") {
 		t.Error("the author has an approval task")
 	}
 	// A policy in review is top management's only.
 	pol := x.create("POL-1", bulkhead.DocPolicy, false)
 	pv, _ := x.svc.SaveDraft(ctx, secm, pol.ID, bulkhead.VersionInput{Body: ptr("Policy.")})
 	x.svc.SubmitVersion(ctx, secm, pol.ID, pv.ID)
-	if ts, _ := x.svc.MyTasks(ctx, admin); hasTask(ts, "document.approve", "POL-1") {
+	if ts, _ := x.svc.MyTasks(ctx, admin); docHasTask(ts, "document.approve", "POL-1") {
 		t.Error("admin has the policy's approval task")
 	}
-	if ts, _ := x.svc.MyTasks(ctx, topm); !hasTask(ts, "document.approve", "POL-1") {
+	if ts, _ := x.svc.MyTasks(ctx, topm); !docHasTask(ts, "document.approve", "POL-1") {
 		t.Error("top management lacks the policy's approval task")
 	}
 	x.svc.ApproveVersion(ctx, topm, pol.ID, pv.ID)
@@ -271,19 +271,19 @@ func TestDocumentTasksAndCoverage(t *testing.T) {
 	// Past its review date a month later.
 	x.svc.SetClock(func() time.Time { return time.Now().AddDate(1, 1, 0) })
 	defer x.svc.SetClock(bulkhead.Now)
-	if ts, _ := x.svc.MyTasks(ctx, secm); !hasTask(ts, "document.review", "POL-1") {
+	if ts, _ := x.svc.MyTasks(ctx, secm); !docHasTask(ts, "document.review", "POL-1") {
 		t.Errorf("security manager lacks the overdue review")
 	}
 	cov, _ = x.svc.ClauseCoverage(ctx, admin)
-	if c := clause(cov, "5.2"); c == nil || c.Missing || c.Count != 1 {
+	if c := docClause(cov, "5.2"); c == nil || c.Missing || c.Count != 1 {
 		t.Errorf("5.2 after the policy: %+v", c)
 	}
-	if c := clause(cov, "7.5"); c == nil || c.Count != 2 || c.Overdue != 1 {
+	if c := docClause(cov, "7.5"); c == nil || c.Count != 2 || c.Overdue != 1 {
 		t.Errorf("7.5: %+v", c)
 	}
 }
 
-func clause(cs []service.ClauseStatus, n string) *service.ClauseStatus {
+func docClause(cs []service.ClauseStatus, n string) *service.ClauseStatus {
 	for i := range cs {
 		if cs[i].Clause == n {
 			return &cs[i]
@@ -342,7 +342,7 @@ func TestDocumentInvalidInput(t *testing.T) {
 }
 
 // docx builds a minimal Word package.
-func docx(t *testing.T, mainType string) []byte {
+func testDocx(t *testing.T, mainType string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
@@ -362,7 +362,7 @@ func TestDocumentFiles(t *testing.T) {
 	secm := x.as(bulkhead.RoleSecurityManager)
 	d := x.create("FILE-1", bulkhead.DocForm, false)
 	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-	word := docx(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
+	word := testDocx(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
 	bad := []struct {
 		name, file string
 		b          []byte
@@ -371,7 +371,7 @@ func TestDocumentFiles(t *testing.T) {
 		{"exe renamed pdf", "form.pdf", append([]byte("MZ\x90\x00"), make([]byte, 100)...), bulkhead.FieldFileType},
 		{"html as pdf", "form.pdf", []byte("<html><script>alert(1)</script></html>"), bulkhead.FieldFileType},
 		{"pdf named docx", "form.docx", pdf, bulkhead.FieldFileName},
-		{"zip that is not office", "form.docx", docx(t, "application/xml"), bulkhead.FieldFileType},
+		{"zip that is not office", "form.docx", testDocx(t, "application/xml"), bulkhead.FieldFileType},
 		{"too large", "big.pdf", append([]byte("%PDF-"), make([]byte, bulkhead.MaxDocumentFile)...), bulkhead.FieldFileSize},
 	}
 	for _, tt := range bad {
@@ -492,11 +492,11 @@ func TestDocumentDemo(t *testing.T) {
 	}
 	cov, _ := svc.ClauseCoverage(ctx, sys)
 	for _, n := range []string{"4.3", "5.2"} {
-		if c := clause(cov, n); c == nil || c.Missing {
+		if c := docClause(cov, n); c == nil || c.Missing {
 			t.Errorf("demo %s = %+v", n, c)
 		}
 	}
-	if c := clause(cov, "7.5"); c == nil || c.Overdue != 1 {
+	if c := docClause(cov, "7.5"); c == nil || c.Overdue != 1 {
 		t.Errorf("demo 7.5 = %+v", c)
 	}
 	if res, err := svc.VerifyAudit(ctx, sys); err != nil || !res.Intact {

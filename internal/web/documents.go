@@ -48,12 +48,12 @@ func (s *server) documentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /documents/{id}/versions/{vid}/{step}", s.auth(s.versionStep))
 }
 
-// maxUploadBody bounds a posted draft: the largest file plus its fields.
-const maxUploadBody = bulkhead.MaxDocumentFile + 1<<20
+// docMaxUploadBody bounds a posted draft: the largest file plus its fields.
+const docMaxUploadBody = bulkhead.MaxDocumentFile + 1<<20
 
 // authUpload wraps the draft form's POST, which is multipart/form-data
 // (it may carry a file): the session is checked as auth does, the body is
-// read up to maxUploadBody, and the CSRF token is read from the multipart
+// read up to docMaxUploadBody, and the CSRF token is read from the multipart
 // fields. A body too large to read changes nothing: the handler is called
 // with tooLarge set so that it shows the form with the file's error.
 func (s *server) authUpload(h func(c *call, tooLarge bool) error) http.HandlerFunc {
@@ -73,8 +73,8 @@ func (s *server) authUpload(h func(c *call, tooLarge bool) error) http.HandlerFu
 			return
 		}
 		c.setAuth(au)
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-		err = r.ParseMultipartForm(maxUploadBody)
+		r.Body = http.MaxBytesReader(w, r.Body, docMaxUploadBody)
+		err = r.ParseMultipartForm(docMaxUploadBody)
 		if r.MultipartForm != nil {
 			defer r.MultipartForm.RemoveAll()
 		}
@@ -128,8 +128,8 @@ func (s *server) docNames(c *call) map[string]string {
 	return out
 }
 
-// date formats a day (a review date) in the page's language.
-func (c *call) date(t *time.Time) string {
+// docDate formats a day (a review date) in the page's language.
+func (c *call) docDate(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
@@ -274,7 +274,7 @@ func (s *server) documents(c *call) error {
 	p.Total = total
 	for _, d := range docs {
 		p.Rows = append(p.Rows, documentRow{Document: d, TypeLabel: c.docTypeLabel(d.Type), StateLabel: c.docStatusLabel(d.LatestStatus),
-			ClassLabel: c.docClassLabel(d.Classification), Owner: names[d.OwnerID], ReviewDue: c.date(d.ReviewDue), Overdue: d.ReviewOverdue(now)})
+			ClassLabel: c.docClassLabel(d.Classification), Owner: names[d.OwnerID], ReviewDue: c.docDate(d.ReviewDue), Overdue: d.ReviewOverdue(now)})
 	}
 	if len(docs) > 0 {
 		p.From, p.To = f.Offset+1, f.Offset+len(docs)
@@ -355,8 +355,8 @@ func (c *call) memberOptions(selected string, names map[string]string, empty str
 
 // ---- metadata form
 
-// roleCheck is one checkbox of the acknowledging roles.
-type roleCheck struct {
+// docRoleCheck is one checkbox of the acknowledging roles.
+type docRoleCheck struct {
 	Value   string
 	Label   string
 	Checked bool
@@ -367,7 +367,7 @@ type documentFormPage struct {
 	basePage
 	Form     *form
 	Doc      *bulkhead.Document // nil when creating
-	AckRoles []roleCheck
+	AckRoles []docRoleCheck
 	Action   string
 	Cancel   string
 	Submit   string
@@ -398,7 +398,7 @@ func (c *call) docForm(d *bulkhead.Document, names map[string]string) *form {
 	f.add(&formField{Name: "ack_roles", Label: c.T("doc.ack_roles")})
 	f.add(&formField{Name: "review_months", Label: c.T("doc.review_months"), Hint: c.T("doc.review_months_hint"), Type: "number", Min: "0", Max: "120",
 		Value: strconv.Itoa(d.ReviewMonths), InputMode: "numeric"})
-	f.add(&formField{Name: "review_due", Label: c.T("doc.review_due"), Hint: c.T("doc.review_due_hint"), Type: "date", Value: c.date(d.ReviewDue)})
+	f.add(&formField{Name: "review_due", Label: c.T("doc.review_due"), Hint: c.T("doc.review_due_hint"), Type: "date", Value: c.docDate(d.ReviewDue)})
 	f.add(&formField{Name: "retention_months", Label: c.T("doc.retention_months"), Type: "number", Min: "0", Max: "1200",
 		Value: strconv.Itoa(d.RetentionMonths), InputMode: "numeric"})
 	return f
@@ -448,7 +448,7 @@ func formDocument(v url.Values) *bulkhead.Document {
 func (s *server) renderDocForm(c *call, status int, d *bulkhead.Document, shown *bulkhead.Document, f *form) {
 	p := &documentFormPage{Form: f}
 	for _, r := range bulkhead.Roles {
-		p.AckRoles = append(p.AckRoles, roleCheck{Value: string(r), Label: c.roleLabel(r), Checked: slices.Contains(shown.AckRoles, r)})
+		p.AckRoles = append(p.AckRoles, docRoleCheck{Value: string(r), Label: c.roleLabel(r), Checked: slices.Contains(shown.AckRoles, r)})
 	}
 	if d == nil {
 		p.basePage = c.base("doc.new_title")
@@ -560,22 +560,22 @@ func (s *server) restoreDocument(c *call) error {
 
 // ---- detail
 
-// scopeView is a scope version's structured fields for display.
-type scopeView struct {
-	Sites      []siteLink
+// docScopeView is a scope version's structured fields for display.
+type docScopeView struct {
+	Sites      []docSiteLink
 	Activities []string
 	Segments   []string
 	Exclusions []bulkhead.Exclusion
 }
 
-// siteLink is a site in scope.
-type siteLink struct {
+// docSiteLink is a site in scope.
+type docSiteLink struct {
 	ID   string
 	Name string
 }
 
-// versionView is a version ready to show.
-type versionView struct {
+// docVersionView is a version ready to show.
+type docVersionView struct {
 	*bulkhead.DocumentVersion
 	HTML        template.HTML
 	StatusLabel string
@@ -584,7 +584,7 @@ type versionView struct {
 	ApprovedBy  string
 	ApproverAs  string
 	PublishedBy string
-	Scope       *scopeView
+	Scope       *docScopeView
 	FileHref    string
 	Href        string
 	SizeKB      string
@@ -592,22 +592,22 @@ type versionView struct {
 }
 
 // T translates a catalog key, for the version partials.
-func (v *versionView) T(key string, args ...any) string { return v.c.T(key, args...) }
+func (v *docVersionView) T(key string, args ...any) string { return v.c.T(key, args...) }
 
 // At formats a time in the user's zone.
-func (v *versionView) At(t time.Time) string { return v.c.dateTime(t) }
+func (v *docVersionView) At(t time.Time) string { return v.c.dateTime(t) }
 
 // When formats an optional time in the user's zone; "" for nil.
-func (v *versionView) When(t *time.Time) string {
+func (v *docVersionView) When(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
 	return v.c.dateTime(*t)
 }
 
-func (s *server) versionView(c *call, d *bulkhead.Document, v *bulkhead.DocumentVersion, names map[string]string, content bool) (*versionView, error) {
-	vv := &versionView{DocumentVersion: v, StatusLabel: c.docStatusLabel(v.Status), Author: nameOr(names, v.AuthorID, c),
-		SubmittedBy: nameOr(names, v.SubmittedBy, c), ApprovedBy: nameOr(names, v.ApprovedBy, c), PublishedBy: nameOr(names, v.PublishedBy, c),
+func (s *server) docVersionView(c *call, d *bulkhead.Document, v *bulkhead.DocumentVersion, names map[string]string, content bool) (*docVersionView, error) {
+	vv := &docVersionView{DocumentVersion: v, StatusLabel: c.docStatusLabel(v.Status), Author: docNameOr(names, v.AuthorID, c),
+		SubmittedBy: docNameOr(names, v.SubmittedBy, c), ApprovedBy: docNameOr(names, v.ApprovedBy, c), PublishedBy: docNameOr(names, v.PublishedBy, c),
 		Href: fmt.Sprintf("/documents/%s/versions/%s", d.ID, v.ID), c: c}
 	if v.ApprovedRole != "" {
 		vv.ApproverAs = c.roleLabel(v.ApprovedRole)
@@ -627,7 +627,7 @@ func (s *server) versionView(c *call, d *bulkhead.Document, v *bulkhead.Document
 		vv.HTML = h
 	}
 	if v.Scope != nil {
-		sv := &scopeView{Activities: v.Scope.Activities, Segments: v.Scope.Segments, Exclusions: v.Scope.Exclusions}
+		sv := &docScopeView{Activities: v.Scope.Activities, Segments: v.Scope.Segments, Exclusions: v.Scope.Exclusions}
 		for _, id := range v.Scope.SiteIDs {
 			name := id
 			if c.can(service.ActSiteRead) {
@@ -635,14 +635,14 @@ func (s *server) versionView(c *call, d *bulkhead.Document, v *bulkhead.Document
 					name = st.Name
 				}
 			}
-			sv.Sites = append(sv.Sites, siteLink{ID: id, Name: name})
+			sv.Sites = append(sv.Sites, docSiteLink{ID: id, Name: name})
 		}
 		vv.Scope = sv
 	}
 	return vv, nil
 }
 
-func nameOr(names map[string]string, id string, c *call) string {
+func docNameOr(names map[string]string, id string, c *call) string {
 	if id == "" {
 		return ""
 	}
@@ -655,21 +655,21 @@ func nameOr(names map[string]string, id string, c *call) string {
 	return id
 }
 
-// stepButton is a workflow action the user may take on a version.
-type stepButton struct {
+// docStepButton is a workflow action the user may take on a version.
+type docStepButton struct {
 	Action  string
 	Label   string
 	Primary bool
 }
 
-// ackGroupView is a site's acknowledgements.
-type ackGroupView struct {
+// docAckGroupView is a site's acknowledgements.
+type docAckGroupView struct {
 	service.AckGroup
 	Name    string
-	Members []ackMemberView
+	Members []docAckMemberView
 }
 
-type ackMemberView struct {
+type docAckMemberView struct {
 	service.AckMember
 	RoleLabel string
 	When      string
@@ -686,17 +686,17 @@ type documentPage struct {
 	AckRoles   string
 	ReviewDue  string
 	Overdue    bool
-	Published  *versionView
-	Latest     *versionView // the newest version when it is not the published one
-	Steps      []stepButton
-	Versions   []*versionView
+	Published  *docVersionView
+	Latest     *docVersionView // the newest version when it is not the published one
+	Steps      []docStepButton
+	Versions   []*docVersionView
 	CanDraft   bool
 	DraftLabel string
 	MustAck    bool
 	MyAck      string // when the user acknowledged the published version
 	CanAck     bool
 	AckReport  *service.AckReport
-	AckGroups  []ackGroupView
+	AckGroups  []docAckGroupView
 	Alert      string
 	Rows       []auditRow
 	ShowAudit  bool
@@ -720,7 +720,7 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 	names := s.docNames(c)
 	p := &documentPage{basePage: c.base("doc.page_title", d.Reference, d.Title), Doc: d, TypeLabel: c.docTypeLabel(d.Type),
 		ClassLabel: c.docClassLabel(d.Classification), StateLabel: c.docStatusLabel(d.LatestStatus), Owner: names[d.OwnerID],
-		ReviewDue: c.date(d.ReviewDue), Overdue: d.ReviewOverdue(time.Now()), Alert: alert}
+		ReviewDue: c.docDate(d.ReviewDue), Overdue: d.ReviewOverdue(time.Now()), Alert: alert}
 	var roles []string
 	for _, r := range d.AckRoles {
 		roles = append(roles, c.roleLabel(r))
@@ -728,7 +728,7 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 	p.AckRoles = strings.Join(roles, ", ")
 	for _, v := range vs {
 		showContent := v.ID == d.PublishedID || v.Number == d.LatestVersion
-		vv, err := s.versionView(c, d, v, names, showContent)
+		vv, err := s.docVersionView(c, d, v, names, showContent)
 		if err != nil {
 			return err
 		}
@@ -744,15 +744,15 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 		switch latest.Status {
 		case bulkhead.VersionDraft:
 			if c.can(service.ActDocumentUpdate) {
-				p.Steps = append(p.Steps, stepButton{"submit", c.T("doc.step.submit"), true})
+				p.Steps = append(p.Steps, docStepButton{"submit", c.T("doc.step.submit"), true})
 			}
 		case bulkhead.VersionInReview:
 			if c.can(service.ActDocumentApprove) && bulkhead.CanApproveDoc(d.Type, c.au.Actor.Role) && latest.AuthorID != c.au.User.ID {
-				p.Steps = append(p.Steps, stepButton{"approve", c.T("doc.step.approve"), true}, stepButton{"return", c.T("doc.step.return"), false})
+				p.Steps = append(p.Steps, docStepButton{"approve", c.T("doc.step.approve"), true}, docStepButton{"return", c.T("doc.step.return"), false})
 			}
 		case bulkhead.VersionApproved:
 			if c.can(service.ActDocumentPublish) {
-				p.Steps = append(p.Steps, stepButton{"publish", c.T("doc.step.publish"), true})
+				p.Steps = append(p.Steps, docStepButton{"publish", c.T("doc.step.publish"), true})
 			}
 		}
 	}
@@ -779,12 +779,12 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 			p.AckReport = rep
 			if rep != nil {
 				for _, g := range rep.Groups {
-					gv := ackGroupView{AckGroup: g, Name: g.SiteName}
+					gv := docAckGroupView{AckGroup: g, Name: g.SiteName}
 					if g.SiteID == "" {
 						gv.Name = c.T("doc.ack.no_site")
 					}
 					for _, m := range g.Members {
-						mv := ackMemberView{AckMember: m, RoleLabel: c.roleLabel(m.Role)}
+						mv := docAckMemberView{AckMember: m, RoleLabel: c.roleLabel(m.Role)}
 						if m.At != nil {
 							mv.When = c.dateTime(*m.At)
 						}
@@ -810,11 +810,11 @@ func (s *server) renderDocument(c *call, status int, id, alert string) error {
 	return nil
 }
 
-// versionPage shows one version.
-type versionPage struct {
+// docVersionPage shows one version.
+type docVersionPage struct {
 	basePage
 	Doc   *bulkhead.Document
-	Shown *versionView
+	Shown *docVersionView
 }
 
 // version shows one version of a document (GET /documents/{id}/versions/{vid}).
@@ -827,11 +827,11 @@ func (s *server) version(c *call) error {
 	if err != nil {
 		return err
 	}
-	vv, err := s.versionView(c, d, v, s.docNames(c), true)
+	vv, err := s.docVersionView(c, d, v, s.docNames(c), true)
 	if err != nil {
 		return err
 	}
-	s.render(c.w, c.r, http.StatusOK, pageDocVersion, &versionPage{basePage: c.base("doc.version_title", d.Reference, v.Number), Doc: d, Shown: vv})
+	s.render(c.w, c.r, http.StatusOK, pageDocVersion, &docVersionPage{basePage: c.base("doc.version_title", d.Reference, v.Number), Doc: d, Shown: vv})
 	return nil
 }
 
@@ -900,42 +900,42 @@ func (s *server) acknowledge(c *call) error {
 
 // ---- draft form
 
-// siteCheck is a site offered for the scope.
-type siteCheck struct {
+// docSiteCheck is a site offered for the scope.
+type docSiteCheck struct {
 	ID      string
 	Name    string
 	Checked bool
 }
 
-// exclusionRow is one row of the scope's exclusions.
-type exclusionRow struct {
+// docExclusionRow is one row of the scope's exclusions.
+type docExclusionRow struct {
 	N             int
 	Item          string
 	Justification string
 }
 
-// draftPage is the form that writes a draft: Markdown text or a file, a
+// docDraftPage is the form that writes a draft: Markdown text or a file, a
 // note and, for the scope, its fields.
-type draftPage struct {
+type docDraftPage struct {
 	basePage
 	Doc        *bulkhead.Document
 	Form       *form
 	Latest     *bulkhead.DocumentVersion
 	IsScope    bool
-	Sites      []siteCheck
-	Exclusions []exclusionRow
+	Sites      []docSiteCheck
+	Exclusions []docExclusionRow
 	EditsDraft bool
 }
 
-// draftValues are the form's values, from a version or from a post.
-type draftValues struct {
+// docDraftValues are the form's values, from a version or from a post.
+type docDraftValues struct {
 	Body, Note, Activities, Segments string
 	SiteIDs                          []string
 	Exclusions                       []bulkhead.Exclusion
 }
 
-func valuesOf(v *bulkhead.DocumentVersion) draftValues {
-	var dv draftValues
+func draftValuesOf(v *bulkhead.DocumentVersion) docDraftValues {
+	var dv docDraftValues
 	if v == nil {
 		return dv
 	}
@@ -950,12 +950,12 @@ func valuesOf(v *bulkhead.DocumentVersion) draftValues {
 	return dv
 }
 
-// maxExclusionRows is how many exclusion rows the form offers.
-const maxExclusionRows = 8
+// docMaxExclusionRows is how many exclusion rows the form offers.
+const docMaxExclusionRows = 8
 
-func postedValues(v url.Values) draftValues {
-	dv := draftValues{Body: v.Get("body"), Note: v.Get("note"), Activities: v.Get("activities"), Segments: v.Get("segments"), SiteIDs: v["site_ids"]}
-	for i := range maxExclusionRows {
+func postedDraftValues(v url.Values) docDraftValues {
+	dv := docDraftValues{Body: v.Get("body"), Note: v.Get("note"), Activities: v.Get("activities"), Segments: v.Get("segments"), SiteIDs: v["site_ids"]}
+	for i := range docMaxExclusionRows {
 		item, why := v.Get(fmt.Sprintf("exclusion_%d", i)), v.Get(fmt.Sprintf("justification_%d", i))
 		if item != "" || why != "" {
 			dv.Exclusions = append(dv.Exclusions, bulkhead.Exclusion{Item: item, Justification: why})
@@ -964,12 +964,12 @@ func postedValues(v url.Values) draftValues {
 	return dv
 }
 
-func (s *server) renderDraft(c *call, status int, d *bulkhead.Document, latest *bulkhead.DocumentVersion, dv draftValues, errs map[string]string) error {
+func (s *server) renderDraft(c *call, status int, d *bulkhead.Document, latest *bulkhead.DocumentVersion, dv docDraftValues, errs map[string]string) error {
 	f := newForm()
 	f.add(&formField{Name: "body", Label: c.T("doc.body"), Hint: c.T("doc.body_hint"), Kind: "textarea", Value: dv.Body})
 	f.add(&formField{Name: "file", Label: c.T("doc.file"), Hint: c.T("doc.file_hint"), Type: "file"})
 	f.add(&formField{Name: "note", Label: c.T("doc.note"), Hint: c.T("doc.note_hint"), Kind: "textarea", Value: dv.Note, MaxLength: 2000})
-	p := &draftPage{basePage: c.base("doc.draft_title", d.Reference), Doc: d, Form: f, Latest: latest, IsScope: d.Type == bulkhead.DocScope,
+	p := &docDraftPage{basePage: c.base("doc.draft_title", d.Reference), Doc: d, Form: f, Latest: latest, IsScope: d.Type == bulkhead.DocScope,
 		EditsDraft: latest != nil && latest.Status == bulkhead.VersionDraft}
 	if p.IsScope {
 		f.add(&formField{Name: "site_ids", Label: c.T("doc.scope.sites")})
@@ -981,13 +981,13 @@ func (s *server) renderDraft(c *call, status int, d *bulkhead.Document, latest *
 			return err
 		}
 		for _, st := range sites {
-			p.Sites = append(p.Sites, siteCheck{ID: st.ID, Name: st.Name, Checked: slices.Contains(dv.SiteIDs, st.ID)})
+			p.Sites = append(p.Sites, docSiteCheck{ID: st.ID, Name: st.Name, Checked: slices.Contains(dv.SiteIDs, st.ID)})
 		}
 		for i, e := range dv.Exclusions {
-			p.Exclusions = append(p.Exclusions, exclusionRow{N: i, Item: e.Item, Justification: e.Justification})
+			p.Exclusions = append(p.Exclusions, docExclusionRow{N: i, Item: e.Item, Justification: e.Justification})
 		}
-		for i := len(p.Exclusions); i < min(len(dv.Exclusions)+2, maxExclusionRows); i++ {
-			p.Exclusions = append(p.Exclusions, exclusionRow{N: i})
+		for i := len(p.Exclusions); i < min(len(dv.Exclusions)+2, docMaxExclusionRows); i++ {
+			p.Exclusions = append(p.Exclusions, docExclusionRow{N: i})
 		}
 	}
 	if errs != nil {
@@ -997,8 +997,8 @@ func (s *server) renderDraft(c *call, status int, d *bulkhead.Document, latest *
 	return nil
 }
 
-// latestVersion returns a document's newest version, or nil.
-func (s *server) latestVersion(c *call, d *bulkhead.Document) (*bulkhead.DocumentVersion, error) {
+// docLatestVersion returns a document's newest version, or nil.
+func (s *server) docLatestVersion(c *call, d *bulkhead.Document) (*bulkhead.DocumentVersion, error) {
 	if d.LatestVersion == 0 {
 		return nil, nil
 	}
@@ -1022,11 +1022,11 @@ func (s *server) draftForm(c *call) error {
 	if d.ArchivedAt != nil {
 		return c.redirect("/documents/"+d.ID, "flash.document_archived_edit")
 	}
-	latest, err := s.latestVersion(c, d)
+	latest, err := s.docLatestVersion(c, d)
 	if err != nil {
 		return err
 	}
-	return s.renderDraft(c, http.StatusOK, d, latest, valuesOf(latest), nil)
+	return s.renderDraft(c, http.StatusOK, d, latest, draftValuesOf(latest), nil)
 }
 
 // saveDraft saves the draft (POST /documents/{id}/draft, multipart).
@@ -1035,15 +1035,15 @@ func (s *server) saveDraft(c *call, tooLarge bool) error {
 	if err != nil {
 		return err
 	}
-	latest, err := s.latestVersion(c, d)
+	latest, err := s.docLatestVersion(c, d)
 	if err != nil {
 		return err
 	}
 	if tooLarge {
-		return s.renderDraft(c, http.StatusRequestEntityTooLarge, d, latest, valuesOf(latest), map[string]string{"file": bulkhead.FieldFileSize})
+		return s.renderDraft(c, http.StatusRequestEntityTooLarge, d, latest, draftValuesOf(latest), map[string]string{"file": bulkhead.FieldFileSize})
 	}
 	form := c.r.PostForm
-	dv := postedValues(form)
+	dv := postedDraftValues(form)
 	in := bulkhead.VersionInput{Body: &dv.Body, Note: &dv.Note}
 	if fhs := c.r.MultipartForm.File["file"]; len(fhs) == 1 && fhs[0].Size > 0 {
 		f, err := fhs[0].Open()

@@ -52,9 +52,9 @@ func docEnv(t *testing.T) (*env, map[bulkhead.Role]*client) {
 	return e, clients
 }
 
-// postMultipart posts a multipart form (with the session's CSRF token unless
+// postDocMultipart posts a multipart form (with the session's CSRF token unless
 // token is "-") and an optional file.
-func (c *client) postMultipart(path string, fields url.Values, fileName string, file []byte, token string) *response {
+func (c *client) postDocMultipart(path string, fields url.Values, fileName string, file []byte, token string) *response {
 	c.t.Helper()
 	if token == "" {
 		if c.csrf == "" {
@@ -88,7 +88,7 @@ func (c *client) postMultipart(path string, fields url.Values, fileName string, 
 	return c.do(req)
 }
 
-// docID finds the document of a reference.
+// docByRef finds the document of a reference.
 func (e *env) docByRef(ref string) *bulkhead.Document {
 	e.t.Helper()
 	list, _, err := e.svc.Documents(context.Background(), service.SystemActor(e.org.ID, "test"), bulkhead.DocumentFilter{Query: ref, Status: bulkhead.StatusAll})
@@ -98,7 +98,7 @@ func (e *env) docByRef(ref string) *bulkhead.Document {
 	return list[0]
 }
 
-func (e *env) auditSeq() int64 {
+func (e *env) docAuditSeq() int64 {
 	e.t.Helper()
 	h, err := e.svc.Store().AuditHead(context.Background(), e.org.ID)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	secm, topm, admin, siteo := cs[bulkhead.RoleSecurityManager], cs[bulkhead.RoleTopManagement], cs[bulkhead.RoleAdmin], cs[bulkhead.RoleSiteOfficer]
 	secm.get("/documents/new").want(t, http.StatusOK).doc(t)
 	// Bad metadata: the form comes back with the problems at their fields.
-	before := e.auditSeq()
+	before := e.docAuditSeq()
 	bad := secm.post("/documents", url.Values{"title": {""}, "reference": {"POL 1"}, "type": {"policy"}, "classification": {"internal"},
 		"review_due": {"2001-02-03"}, "review_months": {"x"}}).want(t, http.StatusUnprocessableEntity)
 	doc := bad.doc(t)
@@ -133,7 +133,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	if !strings.Contains(bad.body, "must be after the date it follows") {
 		t.Error("the date-order message is missing")
 	}
-	if e.auditSeq() != before {
+	if e.docAuditSeq() != before {
 		t.Fatal("an invalid document was saved")
 	}
 	secmUser, _ := e.svc.Store().UserByEmail(context.Background(), "security.manager@harbourline.example")
@@ -148,30 +148,30 @@ func TestDocumentWebFlow(t *testing.T) {
 	secm.get("/documents/"+d.ID+"/draft").want(t, http.StatusOK).doc(t)
 
 	// A draft without a CSRF token is refused.
-	before = e.auditSeq()
-	secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"x"}}, "", nil, "-").want(t, http.StatusForbidden)
-	secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"x"}}, "", nil, "wrong").want(t, http.StatusForbidden)
+	before = e.docAuditSeq()
+	secm.postDocMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"x"}}, "", nil, "-").want(t, http.StatusForbidden)
+	secm.postDocMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"x"}}, "", nil, "wrong").want(t, http.StatusForbidden)
 	// A mislabelled upload is shown at the file field.
-	page := secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {""}}, "policy.pdf", []byte("<html><script>alert(1)</script></html>"), "").
+	page := secm.postDocMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {""}}, "policy.pdf", []byte("<html><script>alert(1)</script></html>"), "").
 		want(t, http.StatusUnprocessableEntity)
 	page.doc(t)
 	if !strings.Contains(page.body, `id="f-file-error"`) || !strings.Contains(page.body, "checked by its content") {
 		t.Errorf("file error not shown:\n%s", page.body)
 	}
-	if e.auditSeq() != before {
+	if e.docAuditSeq() != before {
 		t.Fatal("a refused draft wrote something")
 	}
 	body := "# Our policy\n\nWe keep freight safe. <script>alert('x')</script> [bad](javascript:alert(1))"
-	secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {body}, "note": {"First issue"}}, "", nil, "").want(t, http.StatusSeeOther)
+	secm.postDocMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {body}, "note": {"First issue"}}, "", nil, "").want(t, http.StatusSeeOther)
 	page = secm.get("/documents/"+d.ID).want(t, http.StatusOK)
 	page.doc(t)
 	if !strings.Contains(page.body, "<h3>Our policy</h3>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
 		t.Errorf("draft not rendered safely:\n%s", page.body)
 	}
-	v := latest(t, e, d.ID)
+	v := docLatest(t, e, d.ID)
 
 	// Publishing without approval is refused, with the reason on the page.
-	before = e.auditSeq()
+	before = e.docAuditSeq()
 	page = secm.post("/documents/"+d.ID+"/versions/"+v.ID+"/publish", nil).want(t, http.StatusConflict)
 	if !strings.Contains(page.body, `id="doc-alert"`) {
 		t.Error("refusal not explained")
@@ -182,8 +182,8 @@ func TestDocumentWebFlow(t *testing.T) {
 		t.Error("admin is offered the policy's approval")
 	}
 	admin.post("/documents/"+d.ID+"/versions/"+v.ID+"/approve", nil).want(t, http.StatusForbidden)
-	if e.auditSeq() != before+1 {
-		t.Errorf("refusals wrote to the trail: %d → %d", before, e.auditSeq())
+	if e.docAuditSeq() != before+1 {
+		t.Errorf("refusals wrote to the trail: %d → %d", before, e.docAuditSeq())
 	}
 	if !strings.Contains(topm.get("/documents/"+d.ID).body, `data-step="approve"`) {
 		t.Error("top management is not offered the approval")
@@ -197,11 +197,11 @@ func TestDocumentWebFlow(t *testing.T) {
 	if !strings.Contains(page.body, `id="ack-button"`) {
 		t.Fatal("no acknowledge button for the site officer")
 	}
-	if c := ackCount(secm.get("/documents/" + d.ID).body); c != "0 of 2 acknowledged" {
+	if c := docAckCount(secm.get("/documents/" + d.ID).body); c != "0 of 2 acknowledged" {
 		t.Errorf("count before = %q", c)
 	}
 	siteo.post("/documents/"+d.ID+"/acknowledge", url.Values{"version_id": {v.ID}}).want(t, http.StatusSeeOther)
-	if c := ackCount(secm.get("/documents/" + d.ID).body); c != "1 of 2 acknowledged" {
+	if c := docAckCount(secm.get("/documents/" + d.ID).body); c != "1 of 2 acknowledged" {
 		t.Errorf("count after = %q", c)
 	}
 	if !strings.Contains(siteo.get("/documents/"+d.ID).body, `id="my-ack"`) {
@@ -209,8 +209,8 @@ func TestDocumentWebFlow(t *testing.T) {
 	}
 
 	// Editing the published text starts version 2; version 1 stays published.
-	secm.postMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"# Our policy\n\nVersion two."}}, "", nil, "").want(t, http.StatusSeeOther)
-	v2 := latest(t, e, d.ID)
+	secm.postDocMultipart("/documents/"+d.ID+"/draft", url.Values{"body": {"# Our policy\n\nVersion two."}}, "", nil, "").want(t, http.StatusSeeOther)
+	v2 := docLatest(t, e, d.ID)
 	if v2.Number != 2 || v2.Status != bulkhead.VersionDraft {
 		t.Errorf("after editing: v%d %s", v2.Number, v2.Status)
 	}
@@ -242,7 +242,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	cs[bulkhead.RoleViewer].get("/documents/"+d.ID+"/draft").want(t, http.StatusForbidden)
 }
 
-func ackCount(body string) string {
+func docAckCount(body string) string {
 	i := strings.Index(body, `id="ack-count"`)
 	if i < 0 {
 		return ""
@@ -252,7 +252,7 @@ func ackCount(body string) string {
 	return s[:strings.Index(s, "<")]
 }
 
-func latest(t *testing.T, e *env, docID string) *bulkhead.DocumentVersion {
+func docLatest(t *testing.T, e *env, docID string) *bulkhead.DocumentVersion {
 	t.Helper()
 	vs, err := e.svc.DocumentVersions(context.Background(), service.SystemActor(e.org.ID, "test"), docID)
 	if err != nil || len(vs) == 0 {
@@ -277,8 +277,8 @@ func TestDocumentWebUploadAndScope(t *testing.T) {
 	}
 	form := mk("FRM-1", "form")
 	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
-	secm.postMultipart("/documents/"+form.ID+"/draft", url.Values{"note": {"scan"}}, "seal-log.pdf", pdf, "").want(t, http.StatusSeeOther)
-	v := latest(t, e, form.ID)
+	secm.postDocMultipart("/documents/"+form.ID+"/draft", url.Values{"note": {"scan"}}, "seal-log.pdf", pdf, "").want(t, http.StatusSeeOther)
+	v := docLatest(t, e, form.ID)
 	page := secm.get("/documents/"+form.ID).want(t, http.StatusOK)
 	page.doc(t)
 	if !strings.Contains(page.body, v.FileSHA256) || !strings.Contains(page.body, "/file") {
@@ -289,27 +289,27 @@ func TestDocumentWebUploadAndScope(t *testing.T) {
 		t.Errorf("download: %v", dl.header)
 	}
 	// Too large: the form says so at the file field, nothing changes.
-	before := e.auditSeq()
+	before := e.docAuditSeq()
 	big := append(append([]byte{}, pdf...), make([]byte, bulkhead.MaxDocumentFile+2<<20)...)
-	page = secm.postMultipart("/documents/"+form.ID+"/draft", nil, "big.pdf", big, "").want(t, http.StatusRequestEntityTooLarge)
+	page = secm.postDocMultipart("/documents/"+form.ID+"/draft", nil, "big.pdf", big, "").want(t, http.StatusRequestEntityTooLarge)
 	page.doc(t)
 	if !strings.Contains(page.body, `id="f-file-error"`) || !strings.Contains(page.body, "at most 20 MiB") {
 		t.Errorf("size error not at the field:\n%.2000s", page.body)
 	}
-	if e.auditSeq() != before {
+	if e.docAuditSeq() != before {
 		t.Error("an oversized upload wrote something")
 	}
 
 	// The scope: an exclusion without a justification is refused at its field.
 	scope := mk("SCP-1", "scope")
 	secm.get("/documents/"+scope.ID+"/draft").want(t, http.StatusOK).doc(t)
-	page = secm.postMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "exclusion_0": {"Brokerage"}}, "", nil, "").
+	page = secm.postDocMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "exclusion_0": {"Brokerage"}}, "", nil, "").
 		want(t, http.StatusUnprocessableEntity)
 	page.doc(t)
 	if !strings.Contains(page.body, `id="f-exclusions-error"`) || !strings.Contains(page.body, `value="Brokerage"`) {
 		t.Errorf("exclusion error not shown or value lost:\n%.3000s", page.body)
 	}
-	secm.postMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "activities": {"Storage\nStuffing"},
+	secm.postDocMultipart("/documents/"+scope.ID+"/draft", url.Values{"body": {"Scope."}, "site_ids": {st.ID}, "activities": {"Storage\nStuffing"},
 		"exclusion_0": {"Brokerage"}, "justification_0": {"Bought in"}}, "", nil, "").want(t, http.StatusSeeOther)
 	page = secm.get("/documents/"+scope.ID).want(t, http.StatusOK)
 	page.doc(t)
