@@ -37,7 +37,7 @@ var areaList = []area{
 		{Clause: "4.3, 4.4", TitleKey: "reg.sites.title", SummaryKey: "reg.sites.summary", Href: "/sites", Action: service.ActSiteRead},
 	}},
 	{Slug: "leadership", Clause: "5", TitleKey: "area.leadership.title", SummaryKey: "area.leadership.summary", Registers: []register{
-		{Clause: "5.1, 5.2", TitleKey: "reg.policy.title", SummaryKey: "reg.policy.summary"},
+		{Clause: "5.1, 5.2", TitleKey: "reg.policy.title", SummaryKey: "reg.policy.summary", Href: "/documents?type=policy", Action: service.ActDocumentRead},
 		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary", Href: "/security-roles", Action: service.ActPeopleRead},
 	}},
 	{Slug: "planning", Clause: "6", TitleKey: "area.planning.title", SummaryKey: "area.planning.summary", Registers: []register{
@@ -49,7 +49,7 @@ var areaList = []area{
 	{Slug: "support", Clause: "7", TitleKey: "area.support.title", SummaryKey: "area.support.summary", Registers: []register{
 		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary", Href: "/competence-matrix", Action: service.ActPeopleRead},
 		{Clause: "7.3, 7.4", TitleKey: "reg.communication.title", SummaryKey: "reg.communication.summary", Href: "/communication", Action: service.ActCommRead},
-		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary"},
+		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary", Href: "/documents", Action: service.ActDocumentRead},
 	}},
 	{Slug: "operation", Clause: "8", TitleKey: "area.operation.title", SummaryKey: "area.operation.summary", Registers: []register{
 		{Clause: "8.1, 8.2", TitleKey: "reg.processes.title", SummaryKey: "reg.processes.summary"},
