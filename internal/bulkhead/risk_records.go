@@ -587,7 +587,6 @@ func CarverRating(c *CarverScores, m *RiskMatrix) Rating {
 	return Rating{Likelihood: scaleTo(l, 1, 10, len(m.Likelihood)), Consequence: scaleTo(k, 1, 10, len(m.Consequence))}
 }
 
-
 // ScenarioRow is a scenario as the register lists it, with the names of
 // what it refers to.
 type ScenarioRow struct {
