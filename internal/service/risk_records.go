@@ -3,11 +3,13 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 )
 
 // ---- audit views
@@ -920,4 +922,35 @@ func (s *Service) ScenarioAcceptance(ctx context.Context, a Actor, x *bulkhead.S
 		last = accs[0]
 	}
 	return acceptanceState(x, app, accs, s.now()), last, app, nil
+}
+
+// ExportRisks writes the register rows matching f to w as "csv" or "xlsx"
+// (internal/export), levels named from each assessment's matrix and owners
+// by e-mail. Check the filter first (Scenarios with Limit 1): once rows are
+// written an error can only truncate the file. EFORBIDDEN, EINVALID.
+func (s *Service) ExportRisks(ctx context.Context, a Actor, f bulkhead.ScenarioFilter, format string, w io.Writer) error {
+	if !slices.Contains(export.RiskFormats, format) {
+		return bulkhead.Invalid(map[string]string{"format": bulkhead.FieldChoice})
+	}
+	as, err := s.Assessments(ctx, a)
+	if err != nil {
+		return err
+	}
+	matrices := map[string]*bulkhead.RiskMatrix{}
+	for _, x := range as {
+		matrices[x.ID] = x.Matrix
+	}
+	members, err := s.store.Members(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	owners := map[string]string{}
+	for _, m := range members {
+		owners[m.UserID] = m.Email
+	}
+	return export.RiskRegister(w, format, func(row func(*bulkhead.ScenarioRow, *bulkhead.RiskMatrix, string) error) error {
+		return s.EachScenario(ctx, a, f, func(r *bulkhead.ScenarioRow) error {
+			return row(r, matrices[r.AssessmentID], owners[r.OwnerID])
+		})
+	})
 }
