@@ -954,3 +954,13 @@ func (s *Service) ExportRisks(ctx context.Context, a Actor, f bulkhead.ScenarioF
 		})
 	})
 }
+
+// RiskPeople lists the organisation's members by name, for choosing risk
+// owners, assessors and action owners: what anyone who reads the risk
+// records needs, without the member administration's details. EFORBIDDEN.
+func (s *Service) RiskPeople(ctx context.Context, a Actor) ([]*bulkhead.Membership, error) {
+	if err := authorize(a, ActRiskRead); err != nil {
+		return nil, err
+	}
+	return s.store.Members(ctx, a.OrgID)
+}
