@@ -392,7 +392,7 @@ type riskScenarioPage struct {
 	CarverTotal  int
 	FAIRText     string
 	LEC          *riskLEC
-	RunSummary   *riskRunSummary
+	Run   *riskRunSummary
 	SimForm      *form
 	CanEdit      bool
 	CanSimulate  bool
@@ -517,7 +517,7 @@ func (s *server) renderRiskScenario(c *call, status int, acceptErr error) error 
 			return err
 		}
 		if len(runs) > 0 {
-			p.RunSummary, p.LEC = s.riskRunView(c, runs[0])
+			p.Run, p.LEC = s.riskRunView(c, runs[0])
 		}
 		sf := newForm()
 		sf.idPrefix = "sim-"
