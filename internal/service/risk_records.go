@@ -494,17 +494,23 @@ func riskCheckScenario(ctx context.Context, tx bulkhead.Tx, orgID string, x *bul
 	if err := riskCheckMember(ctx, tx, orgID, "owner_id", x.OwnerID, f); err != nil {
 		return err
 	}
+	fairMsg := ""
 	if x.FAIR != nil {
 		if _, err := fairScenarioInput(x, 1, 0); err != nil {
 			for k, v := range bulkhead.ErrorFields(err) {
 				f[k] = v
 			}
+			fairMsg = bulkhead.ErrorMessage(err)
 		}
 	}
 	if as.Method == bulkhead.MethodFAIR && x.FAIR == nil {
 		f["fair"] = bulkhead.FieldRequired
 	}
-	return riskMerge(x.Validate(as.Matrix), f)
+	err := riskMerge(x.Validate(as.Matrix), f)
+	if e, ok := err.(*bulkhead.Error); ok && fairMsg != "" {
+		e.Message = fairMsg // the engine's words name each problem
+	}
+	return err
 }
 
 // CreateScenario adds a scenario to an assessment. EFORBIDDEN, ENOTFOUND,

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/service"
+)
+
+// riskWorld is a site, a threat, a matrix assessment with one scenario and a
+// quantitative scenario with a stored run.
+type riskWorld struct {
+	site       *bulkhead.Site
+	threat     *bulkhead.Threat
+	assessment *bulkhead.Assessment
+	scenario   *bulkhead.Scenario
+	quant      *bulkhead.Scenario
+	control    *bulkhead.Control
+	action     *bulkhead.TreatmentAction
+}
+
+func newRiskWorld(t *testing.T, e *env) *riskWorld {
+	t.Helper()
+	ctx := context.Background()
+	sys := service.SystemActor(e.org.ID, "test")
+	w := &riskWorld{site: e.createSite("", "Venlo DC", "NLVEN", "NL")}
+	s := func(v string) *string { return &v }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	w.threat, err = e.svc.CreateThreat(ctx, sys, bulkhead.ThreatInput{Ref: s("T-1"), Name: s("Cargo <theft>"), Family: s("cargo")})
+	must(err)
+	w.assessment, err = e.svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: s("Venlo 2026"), Method: s("matrix"), Date: s("2026-01-10"), SiteID: &w.site.ID})
+	must(err)
+	w.scenario, err = e.svc.CreateScenario(ctx, sys, bulkhead.ScenarioInput{AssessmentID: &w.assessment.ID, ThreatID: &w.threat.ID, TargetID: &w.site.ID,
+		Title: s("Dock theft"), Inherent: &bulkhead.Rating{Likelihood: 5, Consequence: 4}, Residual: &bulkhead.Rating{Likelihood: 3, Consequence: 4}})
+	must(err)
+	qa, err := e.svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: s("Linehaul"), Method: s("fair"), Date: s("2026-01-10")})
+	must(err)
+	w.quant, err = e.svc.CreateScenario(ctx, sys, bulkhead.ScenarioInput{AssessmentID: &qa.ID, ThreatID: &w.threat.ID, TargetID: &w.site.ID, Title: s("Linehaul theft"),
+		FAIR: json.RawMessage(`{"tef":{"type":"poisson","mean":3},"vulnerability":{"type":"constant","value":0.3},"primary_loss":{"type":"lognormal","low":1000,"high":90000},"tolerance":50000}`)})
+	must(err)
+	_, err = e.svc.SimulateScenario(ctx, sys, w.quant.ID, 1000, 3)
+	must(err)
+	_, err = e.svc.SimulatePortfolio(ctx, sys, 1000, 3)
+	must(err)
+	w.control, err = e.svc.CreateControl(ctx, sys, bulkhead.ControlInput{Name: s("CCTV"), Category: s("physical"), Evidence: &[]string{"https://example.com/plan"}})
+	must(err)
+	w.action, err = e.svc.CreateTreatmentAction(ctx, sys, bulkhead.TreatmentActionInput{ScenarioID: &w.scenario.ID, ControlID: &w.control.ID, Title: s("Extend CCTV"), Due: s("2020-01-01")})
+	must(err)
+	return w
+}
+
+func TestRiskPagesRender(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	w := newRiskWorld(t, e)
+	pages := []string{
+		"/risk", "/risk?family=cargo&level=2&sort=title", "/risk?overdue=1", "/risk?q=nothing", "/risk/scenarios/" + w.scenario.ID,
+		"/risk/scenarios/" + w.scenario.ID + "/edit", "/risk/scenarios/" + w.quant.ID, "/risk/scenarios/" + w.quant.ID + "/edit",
+		"/risk/scenarios/new?assessment=" + w.assessment.ID, "/risk/assessments", "/risk/assessments/new", "/risk/assessments/" + w.assessment.ID,
+		"/risk/assessments/" + w.assessment.ID + "/edit", "/risk/threats", "/risk/threats/new", "/risk/threats/import", "/risk/threats/" + w.threat.ID + "/edit",
+		"/risk/controls", "/risk/controls/new", "/risk/controls/" + w.control.ID + "/edit", "/risk/treatments", "/risk/treatments?open=1",
+		"/risk/treatments/new?scenario=" + w.scenario.ID, "/risk/treatments/" + w.action.ID, "/risk/settings", "/risk/matrices/import", "/risk/portfolio",
+	}
+	for _, p := range pages {
+		t.Run(p, func(t *testing.T) {
+			res := c.get(p).want(t, http.StatusOK)
+			res.doc(t)
+			if strings.Contains(res.body, "Cargo <theft>") {
+				t.Error("a threat name rendered as markup")
+			}
+		})
+	}
+	// The heatmaps count the scenario in its cells; the LEC is drawn.
+	doc := c.get("/risk/assessments/" + w.assessment.ID).doc(t)
+	cells := doc.find(func(n *node) bool { return n.tag == "g" && n.attrs["data-cell"] == "3-4" && n.attrs["data-count"] == "1" })
+	if len(cells) != 1 {
+		t.Errorf("residual cell 3-4 with one scenario: found %d", len(cells))
+	}
+	if body := c.get("/risk/scenarios/" + w.quant.ID).body; !strings.Contains(body, `class="risk-lec-line`) {
+		t.Error("no loss exceedance curve on the quantitative scenario")
+	}
+	if body := c.get("/risk/portfolio").body; !strings.Contains(body, `class="risk-lec-line`) {
+		t.Error("no loss exceedance curve on the portfolio")
+	}
+	// Exports.
+	res := c.get("/risk/export?format=csv").want(t, http.StatusOK)
+	if !strings.Contains(res.body, "Dock theft") || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
+		t.Errorf("csv export = %q", res.body)
+	}
+	if res := c.get("/risk/export?format=xlsx").want(t, http.StatusOK); !strings.HasPrefix(res.body, "PK") {
+		t.Error("xlsx export is not a zip")
+	}
+}
+
+func TestRiskFormsShowProblems(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	w := newRiskWorld(t, e)
+	head := func() int64 {
+		h, err := e.db.AuditHead(context.Background(), e.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Seq
+	}
+	before := head()
+	// A scenario without a title, a bad rating: re-shown, marked, nothing stored.
+	res := c.post("/risk/scenarios", url.Values{"assessment_id": {w.assessment.ID}, "threat_id": {w.threat.ID}, "target_id": {w.site.ID},
+		"title": {""}, "inherent": {"9,9"}, "vulnerability": {"<script>x</script>"}}).want(t, http.StatusUnprocessableEntity)
+	doc := res.doc(t)
+	for _, id := range []string{"f-title", "f-inherent"} {
+		if n := doc.byID(id); n == nil || n.attrs["aria-invalid"] != "true" {
+			t.Errorf("%s not marked invalid", id)
+		}
+	}
+	if strings.Contains(res.body, "<script>x</script>") {
+		t.Error("input rendered as markup")
+	}
+	// Bad quantitative inputs name the problem at the field.
+	res = c.post("/risk/scenarios/"+w.quant.ID, url.Values{"threat_id": {w.threat.ID}, "target_id": {w.site.ID}, "title": {"Linehaul theft"},
+		"fair": {`{"tef":{"type":"pert_vose","min":5,"mode":1,"max":9},"vulnerability":{"type":"constant","value":0.3},"primary_loss":{"type":"constant","value":5}}`}}).
+		want(t, http.StatusUnprocessableEntity)
+	if msg := res.doc(t).byID("f-fair-error"); msg == nil || !strings.Contains(msg.textContent(), "fair.tef.mode") {
+		t.Errorf("fair error = %v", msg)
+	}
+	// An acceptance by a role without the authority.
+	res = c.post("/risk/scenarios/"+w.scenario.ID+"/accept", url.Values{"rationale": {"x"}, "expires": {"2099-01-01"}}).want(t, http.StatusForbidden)
+	if !strings.Contains(res.body, "no authority") {
+		t.Error("acceptance refusal does not say why")
+	}
+	// A threat with an unknown family and a taken reference.
+	doc = c.post("/risk/threats", url.Values{"name": {"X"}, "ref": {"T-1"}, "family": {"cargo"}}).want(t, http.StatusUnprocessableEntity).doc(t)
+	if n := doc.byID("f-ref"); n == nil || n.attrs["aria-invalid"] != "true" {
+		t.Error("taken reference not marked")
+	}
+	// A control with a site that does not exist.
+	doc = c.post("/risk/controls", url.Values{"name": {"Fence"}, "category": {"physical"}, "status": {"planned"}, "sites": {"XXABC"}}).want(t, http.StatusUnprocessableEntity).doc(t)
+	if n := doc.byID("f-sites"); n == nil || n.attrs["aria-invalid"] != "true" {
+		t.Error("unknown site not marked")
+	}
+	if after := head(); after != before {
+		t.Errorf("audit moved %d → %d on refused forms", before, after)
+	}
+	// A valid edit saves and shows in the history.
+	c.post("/risk/scenarios/"+w.scenario.ID, url.Values{"threat_id": {w.threat.ID}, "target_id": {w.site.ID}, "title": {"Dock theft"},
+		"inherent": {"5,4"}, "residual": {"2,2"}, "treatment": {"reduce"}, "rationale": {"Cage the pallets"}}).want(t, http.StatusSeeOther)
+	if body := c.get("/risk/scenarios/" + w.scenario.ID).body; !strings.Contains(body, "Cage the pallets") || !strings.Contains(body, "scenario.update") {
+		t.Error("edit not shown with its history")
+	}
+}
+
+func TestRiskRoles(t *testing.T) {
+	t.Parallel()
+	e, _ := newAdmin(t)
+	w := newRiskWorld(t, e)
+	e.addUser("", "viewer@harbourline.example", bulkhead.RoleViewer, "es", "Europe/Madrid")
+	e.addUser("", "partner@harbourline.example", bulkhead.RolePartner, "en", "UTC")
+	v := e.client()
+	v.login("viewer@harbourline.example")
+	body := v.get("/risk").want(t, http.StatusOK).body
+	if strings.Contains(body, "/risk/assessments\">Añadir") || !strings.Contains(body, "Registro de riesgos") {
+		t.Error("viewer sees the Spanish register without add actions")
+	}
+	v.get("/risk/scenarios/" + w.scenario.ID + "/edit").want(t, http.StatusForbidden)
+	v.post("/risk/scenarios/"+w.scenario.ID, url.Values{"title": {"x"}}).want(t, http.StatusForbidden)
+	p := e.client()
+	p.login("partner@harbourline.example")
+	p.get("/risk").want(t, http.StatusForbidden)
+}
