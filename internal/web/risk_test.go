@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
+	"github.com/chromedp/chromedp"
 )
 
 // riskWorld is a site, a threat, a matrix assessment with one scenario and a
@@ -177,4 +179,95 @@ func TestRiskRoles(t *testing.T) {
 	p := e.client()
 	p.login("partner@harbourline.example")
 	p.get("/risk").want(t, http.StatusForbidden)
+}
+
+// TestBrowserRiskFlow drives the risk pages in a real browser: create a
+// scenario in an assessment, rate it, and find it on the residual heatmap.
+func TestBrowserRiskFlow(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t)
+	e.addUser("", "admin@harbourline.example", bulkhead.RoleAdmin, "en", "Europe/Amsterdam")
+	ctx0 := context.Background()
+	sys := service.SystemActor(e.org.ID, "test")
+	site := e.createSite("", "Nuevo Laredo Yard", "MXNLD", "MX")
+	s := func(v string) *string { return &v }
+	threat, err := e.svc.CreateThreat(ctx0, sys, bulkhead.ThreatInput{Name: s("Hijacking"), Family: s("cargo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := e.svc.CreateAssessment(ctx0, sys, bulkhead.AssessmentInput{Title: s("Yard assessment"), Method: s("matrix"), Date: s("2026-02-01"), SiteID: &site.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, consoleErrors := browser(t)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	submit := func(name string, sel chromedp.CSS) int64 {
+		t.Helper()
+		res, err := chromedp.RunResponse(ctx, chromedp.Click(sel))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return res.Status
+	}
+	eval := func(js string) bool {
+		t.Helper()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", js, err)
+		}
+		return ok
+	}
+
+	step("open login", chromedp.Navigate(e.srv.URL+"/risk/assessments/"+as.ID), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	step("fill login", chromedp.SendKeys(chromedp.CSS("#f-email"), "admin@harbourline.example"), chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
+	if status := submit("log in", chromedp.CSS("form[action='/login'] button[type=submit]")); status != 200 {
+		t.Fatalf("after login: status %d", status)
+	}
+	step("assessment page", chromedp.WaitVisible(chromedp.CSS("svg.risk-heatmap[data-kind=residual]")))
+	if !eval(`[...document.querySelectorAll("svg.risk-heatmap g.risk-cell")].every(g => g.dataset.count === "0")`) {
+		t.Error("heatmap not empty before any scenario")
+	}
+	if status := submit("open scenario form", chromedp.CSS(".page-actions a[href^='/risk/scenarios/new']")); status != 200 {
+		t.Fatalf("scenario form: status %d", status)
+	}
+	// Submitted without a title: the form comes back with the problem marked.
+	step("fill scenario without title",
+		chromedp.WaitVisible(chromedp.CSS("#f-title")),
+		chromedp.SetValue(chromedp.CSS("#f-threat_id"), threat.ID),
+		chromedp.SetValue(chromedp.CSS("#f-inherent"), "5,5"),
+		chromedp.SetValue(chromedp.CSS("#f-residual"), "3,4"))
+	if status := submit("submit without title", chromedp.CSS("form.form button[type=submit]")); status != 422 {
+		t.Fatalf("scenario without title: status %d, want 422", status)
+	}
+	if !eval(`document.getElementById("f-title").getAttribute("aria-invalid") === "true" && document.getElementById("f-residual").value === "3,4"`) {
+		t.Error("the missing title is not marked, or the ratings were lost")
+	}
+	step("give a title", chromedp.SendKeys(chromedp.CSS("#f-title"), "Hijacking on the approach road"))
+	if status := submit("save scenario", chromedp.CSS("form.form button[type=submit]")); status != 200 {
+		t.Fatalf("save scenario: status %d", status)
+	}
+	step("scenario page", chromedp.WaitVisible(chromedp.CSS("#risk-ratings")))
+	if !eval(`document.getElementById("risk-ratings").textContent.includes("High") && document.getElementById("risk-ratings").textContent.includes("Critical")`) {
+		t.Error("ratings not shown as levels")
+	}
+	if status := submit("back to the assessment", chromedp.CSS(".breadcrumb a[href^='/risk/assessments/']")); status != 200 {
+		t.Fatalf("assessment: status %d", status)
+	}
+	step("heatmap", chromedp.WaitVisible(chromedp.CSS("svg.risk-heatmap[data-kind=residual]")))
+	if !eval(`document.querySelector("svg.risk-heatmap[data-kind=residual] g[data-cell='3-4']").dataset.count === "1" &&
+		document.querySelector("svg.risk-heatmap[data-kind=inherent] g[data-cell='5-5']").dataset.count === "1" &&
+		document.querySelector("svg.risk-heatmap[data-kind=residual] g[data-cell='3-4'] text").textContent === "1"`) {
+		t.Error("the scenario is not on the heatmaps where it was rated")
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("browser console errors (CSP violations show here):\n%s", strings.Join(errs, "\n"))
+	}
 }
