@@ -71,17 +71,21 @@ func (s *server) riskRoutes(mux *http.ServeMux) {
 }
 
 // Dynamic catalog keys of the risk pages.
-func riskFamilyKey(f bulkhead.ThreatFamily) string           { return "risk.family." + string(f) }
-func riskMethodKey(m bulkhead.RiskMethod) string             { return "risk.method." + string(m) }
-func riskStatusKey(s bulkhead.AssessmentStatus) string       { return "risk.status." + string(s) }
-func riskTreatKey(t bulkhead.Treatment) string               { return "risk.treatment." + string(t) }
-func riskCategoryKey(c bulkhead.ControlCategory) string      { return "risk.category." + string(c) }
-func riskControlStatusKey(s bulkhead.ControlStatus) string   { return "risk.control_status." + string(s) }
-func riskActionStatusKey(s bulkhead.ActionStatus) string     { return "risk.action_status." + string(s) }
-func riskAcceptanceKey(s service.AcceptanceState) string     { return "risk.acceptance." + string(s) }
-func riskTargetKey(t bulkhead.TargetType) string             { return "risk.target." + string(t) }
-func (c *call) riskFamily(f bulkhead.ThreatFamily) string    { return c.label(riskFamilyKey(f), string(f)) }
-func (c *call) riskStatus(s bulkhead.AssessmentStatus) string { return c.label(riskStatusKey(s), string(s)) }
+func riskFamilyKey(f bulkhead.ThreatFamily) string         { return "risk.family." + string(f) }
+func riskMethodKey(m bulkhead.RiskMethod) string           { return "risk.method." + string(m) }
+func riskStatusKey(s bulkhead.AssessmentStatus) string     { return "risk.status." + string(s) }
+func riskTreatKey(t bulkhead.Treatment) string             { return "risk.treatment." + string(t) }
+func riskCategoryKey(c bulkhead.ControlCategory) string    { return "risk.category." + string(c) }
+func riskControlStatusKey(s bulkhead.ControlStatus) string { return "risk.control_status." + string(s) }
+func riskActionStatusKey(s bulkhead.ActionStatus) string   { return "risk.action_status." + string(s) }
+func riskAcceptanceKey(s service.AcceptanceState) string   { return "risk.acceptance." + string(s) }
+func riskTargetKey(t bulkhead.TargetType) string           { return "risk.target." + string(t) }
+func (c *call) riskFamily(f bulkhead.ThreatFamily) string {
+	return c.label(riskFamilyKey(f), string(f))
+}
+func (c *call) riskStatus(s bulkhead.AssessmentStatus) string {
+	return c.label(riskStatusKey(s), string(s))
+}
 
 // riskCommon is what every risk page offers: the sub-navigation.
 type riskCommon struct {
@@ -392,7 +396,7 @@ type riskScenarioPage struct {
 	CarverTotal  int
 	FAIRText     string
 	LEC          *riskLEC
-	Run   *riskRunSummary
+	Run          *riskRunSummary
 	SimForm      *form
 	CanEdit      bool
 	CanSimulate  bool

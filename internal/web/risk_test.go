@@ -85,7 +85,9 @@ func TestRiskPagesRender(t *testing.T) {
 	}
 	// The heatmaps count the scenario in its cells; the LEC is drawn.
 	doc := c.get("/risk/assessments/" + w.assessment.ID).doc(t)
-	cells := doc.find(func(n *node) bool { return n.tag == "g" && n.attrs["data-cell"] == "3-4" && n.attrs["data-count"] == "1" })
+	cells := doc.find(func(n *node) bool {
+		return n.tag == "g" && n.attrs["data-cell"] == "3-4" && n.attrs["data-count"] == "1"
+	})
 	if len(cells) != 1 {
 		t.Errorf("residual cell 3-4 with one scenario: found %d", len(cells))
 	}
@@ -174,7 +176,7 @@ func TestRiskRoles(t *testing.T) {
 	if strings.Contains(body, "/risk/assessments\">Añadir") || !strings.Contains(body, "Registro de riesgos") {
 		t.Error("viewer sees the Spanish register without add actions")
 	}
-	v.get("/risk/scenarios/" + w.scenario.ID + "/edit").want(t, http.StatusForbidden)
+	v.get("/risk/scenarios/"+w.scenario.ID+"/edit").want(t, http.StatusForbidden)
 	v.post("/risk/scenarios/"+w.scenario.ID, url.Values{"title": {"x"}}).want(t, http.StatusForbidden)
 	p := e.client()
 	p.login("partner@harbourline.example")
