@@ -79,7 +79,6 @@ func riskCategoryKey(c bulkhead.ControlCategory) string    { return "risk.catego
 func riskControlStatusKey(s bulkhead.ControlStatus) string { return "risk.control_status." + string(s) }
 func riskActionStatusKey(s bulkhead.ActionStatus) string   { return "risk.action_status." + string(s) }
 func riskAcceptanceKey(s service.AcceptanceState) string   { return "risk.acceptance." + string(s) }
-func riskTargetKey(t bulkhead.TargetType) string           { return "risk.target." + string(t) }
 func (c *call) riskFamily(f bulkhead.ThreatFamily) string {
 	return c.label(riskFamilyKey(f), string(f))
 }
