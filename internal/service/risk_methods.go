@@ -268,7 +268,7 @@ func (s *Service) ImportThreats(ctx context.Context, a Actor, data []byte, famil
 			if err := tx.CreateThreat(ctx, t); err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, a, "threat.import", "threat", t.ID, map[string]any{"after": threatAudit(t), "urn": t.URN}); err != nil {
+			if err := s.record(ctx, tx, a, "risk_threat.import", "risk_threat", t.ID, map[string]any{"after": threatAudit(t), "urn": t.URN}); err != nil {
 				return err
 			}
 			seen[t.URN], refs[t.Ref] = t.URN != "", t.Ref != ""

@@ -164,7 +164,7 @@ func (s *Service) CreateThreat(ctx context.Context, a Actor, in bulkhead.ThreatI
 		if err := tx.CreateThreat(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "threat.create", "threat", t.ID, map[string]any{"after": threatAudit(t)})
+		return s.record(ctx, tx, a, "risk_threat.create", "risk_threat", t.ID, map[string]any{"after": threatAudit(t)})
 	})
 	if err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func (s *Service) UpdateThreat(ctx context.Context, a Actor, id string, in bulkh
 		if err := tx.UpdateThreat(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "threat.update", "threat", t.ID, map[string]any{"changes": changes})
+		return s.record(ctx, tx, a, "risk_threat.update", "risk_threat", t.ID, map[string]any{"changes": changes})
 	})
 	if err != nil {
 		return nil, err
@@ -266,7 +266,7 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, in bulkhead.Ass
 		if err := tx.CreateAssessment(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "assessment.create", "assessment", x.ID, map[string]any{"after": assessmentAudit(x)})
+		return s.record(ctx, tx, a, "risk_assessment.create", "risk_assessment", x.ID, map[string]any{"after": assessmentAudit(x)})
 	})
 	if err != nil {
 		return nil, err
@@ -318,7 +318,7 @@ func (s *Service) UpdateAssessment(ctx context.Context, a Actor, id string, in b
 		if err := tx.UpdateAssessment(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "assessment.update", "assessment", x.ID, map[string]any{"changes": changes})
+		return s.record(ctx, tx, a, "risk_assessment.update", "risk_assessment", x.ID, map[string]any{"changes": changes})
 	})
 	if err != nil {
 		return nil, err
@@ -386,7 +386,7 @@ func (s *Service) SetAssessmentStatus(ctx context.Context, a Actor, id string, t
 		if err := tx.UpdateAssessment(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "assessment.status", "assessment", x.ID, map[string]any{"from": string(from), "to": string(to)})
+		return s.record(ctx, tx, a, "risk_assessment.status", "risk_assessment", x.ID, map[string]any{"from": string(from), "to": string(to)})
 	})
 	if err != nil {
 		return nil, err
@@ -469,7 +469,7 @@ func (s *Service) ScenarioHistory(ctx context.Context, a Actor, id string, limit
 	if _, err := s.Scenario(ctx, a, id); err != nil {
 		return nil, err
 	}
-	f := bulkhead.AuditFilter{OrgID: a.OrgID, ObjectType: "scenario", ObjectID: id, Limit: limit}
+	f := bulkhead.AuditFilter{OrgID: a.OrgID, ObjectType: "risk_scenario", ObjectID: id, Limit: limit}
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
@@ -540,7 +540,7 @@ func (s *Service) CreateScenario(ctx context.Context, a Actor, in bulkhead.Scena
 		if err := tx.CreateScenario(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "scenario.create", "scenario", x.ID, map[string]any{"after": scenarioAudit(x), "assessment_id": x.AssessmentID})
+		return s.record(ctx, tx, a, "risk_scenario.create", "risk_scenario", x.ID, map[string]any{"after": scenarioAudit(x), "assessment_id": x.AssessmentID})
 	})
 	if err != nil {
 		return nil, err
@@ -580,7 +580,7 @@ func (s *Service) UpdateScenario(ctx context.Context, a Actor, id string, in bul
 		if err := tx.UpdateScenario(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "scenario.update", "scenario", x.ID, map[string]any{"changes": changes})
+		return s.record(ctx, tx, a, "risk_scenario.update", "risk_scenario", x.ID, map[string]any{"changes": changes})
 	})
 	if err != nil {
 		return nil, err
@@ -634,7 +634,7 @@ func (s *Service) CreateControl(ctx context.Context, a Actor, in bulkhead.Contro
 		if err := tx.CreateControl(ctx, c); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "control.create", "control", c.ID, map[string]any{"after": controlAudit(c)})
+		return s.record(ctx, tx, a, "risk_control.create", "risk_control", c.ID, map[string]any{"after": controlAudit(c)})
 	})
 	if err != nil {
 		return nil, err
@@ -667,7 +667,7 @@ func (s *Service) UpdateControl(ctx context.Context, a Actor, id string, in bulk
 		if err := tx.UpdateControl(ctx, c); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "control.update", "control", c.ID, map[string]any{"changes": changes})
+		return s.record(ctx, tx, a, "risk_control.update", "risk_control", c.ID, map[string]any{"changes": changes})
 	})
 	if err != nil {
 		return nil, err
@@ -737,7 +737,7 @@ func (s *Service) CreateTreatmentAction(ctx context.Context, a Actor, in bulkhea
 		if err := tx.CreateTreatmentAction(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "treatment.create", "treatment", t.ID, map[string]any{"after": actionAudit(t), "scenario_id": t.ScenarioID})
+		return s.record(ctx, tx, a, "risk_treatment.create", "risk_treatment", t.ID, map[string]any{"after": actionAudit(t), "scenario_id": t.ScenarioID})
 	})
 	if err != nil {
 		return nil, err
@@ -773,7 +773,7 @@ func (s *Service) UpdateTreatmentAction(ctx context.Context, a Actor, id string,
 		if err := tx.UpdateTreatmentAction(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "treatment.update", "treatment", t.ID, map[string]any{"changes": changes})
+		return s.record(ctx, tx, a, "risk_treatment.update", "risk_treatment", t.ID, map[string]any{"changes": changes})
 	})
 	if err != nil {
 		return nil, err
@@ -858,7 +858,7 @@ func (s *Service) acceptRisk(ctx context.Context, a Actor, scenarioID string, in
 		if err := tx.CreateAcceptance(ctx, acc); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk.accept", "scenario", x.ID, map[string]any{"acceptance_id": acc.ID, "level": as.Matrix.LevelName(acc.Level),
+		return s.record(ctx, tx, a, "risk.accept", "risk_scenario", x.ID, map[string]any{"acceptance_id": acc.ID, "level": as.Matrix.LevelName(acc.Level),
 			"rationale": acc.Rationale, "expires": acc.ExpiresAt.Format(time.DateOnly)})
 	})
 	if err != nil {

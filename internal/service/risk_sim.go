@@ -172,9 +172,9 @@ func (s *Service) simulate(ctx context.Context, a Actor, scs []*bulkhead.Scenari
 		if err := tx.CreateSimulationRun(ctx, run); err != nil {
 			return err
 		}
-		objType, objID := "scenario", scenarioID
+		objType, objID := "risk_scenario", scenarioID
 		if scenarioID == "" {
-			objType, objID = "simulation", run.ID
+			objType, objID = "risk_simulation", run.ID
 		}
 		return s.record(ctx, tx, a, "risk.simulate", objType, objID, map[string]any{"run_id": run.ID, "iterations": iterations, "seed": seed, "scenarios": len(scs)})
 	})

@@ -159,7 +159,7 @@ func TestRiskFormsShowProblems(t *testing.T) {
 	// A valid edit saves and shows in the history.
 	c.post("/risk/scenarios/"+w.scenario.ID, url.Values{"threat_id": {w.threat.ID}, "target_id": {w.site.ID}, "title": {"Dock theft"},
 		"inherent": {"5,4"}, "residual": {"2,2"}, "treatment": {"reduce"}, "rationale": {"Cage the pallets"}}).want(t, http.StatusSeeOther)
-	if body := c.get("/risk/scenarios/" + w.scenario.ID).body; !strings.Contains(body, "Cage the pallets") || !strings.Contains(body, "scenario.update") {
+	if body := c.get("/risk/scenarios/" + w.scenario.ID).body; !strings.Contains(body, "Cage the pallets") || !strings.Contains(body, "Risk scenario changed") {
 		t.Error("edit not shown with its history")
 	}
 }
