@@ -514,15 +514,23 @@ func cmdRiskRun(ctx context.Context, e *env, args []string) error {
 	id := r.fs.String("id", "", "scenario ID; empty for the portfolio of every quantitative scenario")
 	iterations := r.fs.Int("iterations", 10_000, fmt.Sprintf("simulated years, 1 to %d", service.MaxRunIterations))
 	seed := r.fs.Uint64("seed", 0, "random seed")
+	whatIf := r.fs.String("what-if", "", "control what-ifs for the scenario: a JSON `file` holding an array of the engine's what_if objects")
 	svc, a, done, err := r.open(ctx, e, args)
 	if err != nil {
 		return err
 	}
 	defer done()
 	var run *bulkhead.SimulationRun
-	if *id == "" {
+	switch {
+	case *whatIf != "":
+		var ws []json.RawMessage
+		if err := readRiskJSON(e, *whatIf, &ws); err != nil {
+			return err
+		}
+		run, err = svc.SimulateWhatIf(ctx, a, *id, *iterations, *seed, ws)
+	case *id == "":
 		run, err = svc.SimulatePortfolio(ctx, a, *iterations, *seed)
-	} else {
+	default:
 		run, err = svc.SimulateScenario(ctx, a, *id, *iterations, *seed)
 	}
 	if err != nil {

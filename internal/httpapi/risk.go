@@ -575,8 +575,9 @@ func (s *Server) acceptRisk(w http.ResponseWriter, r *http.Request, au *service.
 
 // riskRunInput is the body of a simulate request.
 type riskRunInput struct {
-	Iterations *int    `json:"iterations"`
-	Seed       *uint64 `json:"seed"`
+	Iterations *int              `json:"iterations"`
+	Seed       *uint64           `json:"seed"`
+	WhatIf     []json.RawMessage `json:"what_if"` // scenario runs only
 }
 
 func (in riskRunInput) values() (int, uint64) {
@@ -596,7 +597,13 @@ func (s *Server) simulateScenario(w http.ResponseWriter, r *http.Request, au *se
 		return err
 	}
 	n, seed := in.values()
-	run, err := s.svc.SimulateScenario(r.Context(), au.Actor, r.PathValue("id"), n, seed)
+	var run *bulkhead.SimulationRun
+	var err error
+	if len(in.WhatIf) > 0 {
+		run, err = s.svc.SimulateWhatIf(r.Context(), au.Actor, r.PathValue("id"), n, seed, in.WhatIf)
+	} else {
+		run, err = s.svc.SimulateScenario(r.Context(), au.Actor, r.PathValue("id"), n, seed)
+	}
 	if err != nil {
 		return err
 	}
@@ -609,6 +616,9 @@ func (s *Server) simulatePortfolio(w http.ResponseWriter, r *http.Request, au *s
 	var in riskRunInput
 	if err := decode(w, r, &in); err != nil {
 		return err
+	}
+	if len(in.WhatIf) > 0 {
+		return bulkhead.Invalid(map[string]string{"what_if": bulkhead.FieldUnknown})
 	}
 	n, seed := in.values()
 	run, err := s.svc.SimulatePortfolio(r.Context(), au.Actor, n, seed)

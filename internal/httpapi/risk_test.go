@@ -123,3 +123,26 @@ func TestRiskAPI(t *testing.T) {
 		t.Errorf("foreign id: %d", r.status)
 	}
 }
+
+func TestRiskWhatIfAPI(t *testing.T) {
+	e := setup(t)
+	_, _, _, scenario := riskSetup(t, e)
+	r := e.json("admin", "POST", "/api/v1/risk/scenarios/"+scenario+"/simulate",
+		`{"iterations":2000,"seed":4,"what_if":[{"id":"halve","vulnerability":{"type":"constant","value":0.15}}]}`)
+	if r.status != 201 {
+		t.Fatalf("what-if: %d %s", r.status, r.raw)
+	}
+	w := r.body["output"].(map[string]any)["what_if"].([]any)[0].(map[string]any)
+	change := w["change"].(map[string]any)["mean"].(float64)
+	if w["scenario"] != scenario || change >= 0 {
+		t.Errorf("what-if = %v (halving the vulnerability should lower the loss)", w)
+	}
+	r = e.json("admin", "POST", "/api/v1/risk/scenarios/"+scenario+"/simulate",
+		`{"iterations":2000,"what_if":[{"id":"bad","vulnerability":{"type":"constant","value":1.5}}]}`)
+	if r.status != 422 {
+		t.Fatalf("bad what-if: %d %s", r.status, r.raw)
+	}
+	if _, ok := errFields(r)["what_if[0].vulnerability.value"]; !ok {
+		t.Errorf("fields = %v", errFields(r))
+	}
+}

@@ -419,6 +419,16 @@ type riskRunSummary struct {
 	Model       string
 	Portfolio   bool
 	ScenarioNum int
+	WhatIfs     []riskWhatIfView
+}
+
+// riskWhatIfView is one control what-if of a run: the change in expected
+// annual loss, on the same random numbers.
+type riskWhatIfView struct {
+	Name   string
+	Change string
+	Before string
+	After  string
 }
 
 // riskActionRow is a treatment action as lists show it.
@@ -431,9 +441,9 @@ type riskActionRow struct {
 	Overdue bool
 }
 
-func (s *server) riskScenario(c *call) error { return s.renderRiskScenario(c, http.StatusOK, nil) }
+func (s *server) riskScenario(c *call) error { return s.renderRiskScenario(c, http.StatusOK, nil, nil) }
 
-func (s *server) renderRiskScenario(c *call, status int, acceptErr error) error {
+func (s *server) renderRiskScenario(c *call, status int, acceptErr, simErr error) error {
 	ctx := c.r.Context()
 	x, err := s.svc.Scenario(ctx, c.actor(), c.r.PathValue("id"))
 	if err != nil {
@@ -526,6 +536,27 @@ func (s *server) renderRiskScenario(c *call, status int, acceptErr error) error 
 		sf.idPrefix = "sim-"
 		sf.add(&formField{Name: "iterations", Label: c.T("risk.field.iterations"), Type: "number", Value: "10000", Min: "1", Max: strconv.Itoa(service.MaxRunIterations), InputMode: "numeric"})
 		sf.add(&formField{Name: "seed", Label: c.T("risk.field.seed"), Type: "number", Value: "1", Min: "0", InputMode: "numeric"})
+		sf.add(&formField{Name: "what_if", Label: c.T("risk.field.what_if"), Hint: c.T("risk.hint.what_if"), Kind: "textarea", MaxLength: 100000})
+		if simErr != nil {
+			for _, k := range []string{"iterations", "seed", "what_if"} {
+				sf.Fields[k].Value = c.r.PostForm.Get(k)
+			}
+			codes := map[string]string{}
+			for k, v := range bulkhead.ErrorFields(simErr) {
+				switch {
+				case strings.HasPrefix(k, "what_if"):
+					codes["what_if"] = v
+				case k == "iterations" || k == "seed":
+					codes[k] = v
+				default:
+					codes["what_if"] = v
+				}
+			}
+			sf.setErrors(c, codes)
+			if fl := sf.Fields["what_if"]; fl.Error != "" {
+				fl.Error = c.T("risk.fair_error", bulkhead.ErrorMessage(simErr))
+			}
+		}
 		p.SimForm = sf
 	}
 	s.render(c.w, c.r, status, pageRiskScenario, p)
@@ -566,6 +597,13 @@ func (s *server) riskRunView(c *call, run *bulkhead.SimulationRun) (*riskRunSumm
 		case 99:
 			rs.P99 = num(q.Loss)
 		}
+	}
+	for _, w := range out.WhatIf {
+		name := w.Name
+		if name == "" {
+			name = w.ID
+		}
+		rs.WhatIfs = append(rs.WhatIfs, riskWhatIfView{Name: name, Change: num(w.Change.Mean), Before: num(w.Before.Mean), After: num(w.After.Mean)})
 	}
 	if sum.ProbExceedTolerance != nil {
 		rs.ProbExceed = strconv.FormatFloat(*sum.ProbExceedTolerance*100, 'f', 1, 64) + " %"

@@ -366,10 +366,10 @@ func (s *server) riskAccept(c *call) error {
 	case "":
 		return c.redirect("/risk/scenarios/"+c.r.PathValue("id"), "flash.risk_accepted")
 	case bulkhead.EINVALID, bulkhead.ECONFLICT:
-		return s.renderRiskScenario(c, http.StatusUnprocessableEntity, err)
+		return s.renderRiskScenario(c, http.StatusUnprocessableEntity, err, nil)
 	case bulkhead.EFORBIDDEN:
 		if len(bulkhead.ErrorFields(err)) > 0 {
-			return s.renderRiskScenario(c, http.StatusForbidden, err)
+			return s.renderRiskScenario(c, http.StatusForbidden, err, nil)
 		}
 	}
 	return err
@@ -379,10 +379,19 @@ func (s *server) riskAccept(c *call) error {
 func (s *server) riskSimulate(c *call) error {
 	n, seed, err := riskSimParams(c.r.PostForm)
 	if err == nil {
-		_, err = s.svc.SimulateScenario(c.r.Context(), c.actor(), c.r.PathValue("id"), n, seed)
+		if txt := strings.TrimSpace(c.r.PostForm.Get("what_if")); txt != "" {
+			var ws []json.RawMessage
+			if json.Unmarshal([]byte(txt), &ws) != nil {
+				err = bulkhead.Invalid(map[string]string{"what_if": bulkhead.FieldInvalid})
+			} else {
+				_, err = s.svc.SimulateWhatIf(c.r.Context(), c.actor(), c.r.PathValue("id"), n, seed, ws)
+			}
+		} else {
+			_, err = s.svc.SimulateScenario(c.r.Context(), c.actor(), c.r.PathValue("id"), n, seed)
+		}
 	}
 	if bulkhead.ErrorCode(err) == bulkhead.EINVALID {
-		return c.redirect("/risk/scenarios/"+c.r.PathValue("id"), "flash.risk_sim_invalid")
+		return s.renderRiskScenario(c, http.StatusUnprocessableEntity, nil, err)
 	}
 	if err != nil {
 		return err

@@ -273,3 +273,20 @@ func TestBrowserRiskFlow(t *testing.T) {
 		t.Errorf("browser console errors (CSP violations show here):\n%s", strings.Join(errs, "\n"))
 	}
 }
+
+func TestRiskWhatIfPage(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	w := newRiskWorld(t, e)
+	c.get("/risk/scenarios/" + w.quant.ID).want(t, http.StatusOK)
+	res := c.post("/risk/scenarios/"+w.quant.ID+"/simulate", url.Values{"iterations": {"1000"}, "seed": {"2"},
+		"what_if": {`[{"id":"x","vulnerability":{"type":"constant","value":7}}]`}}).want(t, http.StatusUnprocessableEntity)
+	if n := res.doc(t).byID("f-sim-what_if"); n == nil || n.attrs["aria-invalid"] != "true" {
+		t.Error("bad what-if not marked")
+	}
+	c.post("/risk/scenarios/"+w.quant.ID+"/simulate", url.Values{"iterations": {"1000"}, "seed": {"2"},
+		"what_if": {`[{"id":"half","name":"Half the vulnerability","vulnerability":{"type":"constant","value":0.15}}]`}}).want(t, http.StatusSeeOther)
+	if body := c.get("/risk/scenarios/" + w.quant.ID).body; !strings.Contains(body, "What-if Half the vulnerability") {
+		t.Error("what-if result not shown")
+	}
+}
