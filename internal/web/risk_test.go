@@ -278,7 +278,7 @@ func TestRiskWhatIfPage(t *testing.T) {
 	t.Parallel()
 	e, c := newAdmin(t)
 	w := newRiskWorld(t, e)
-	c.get("/risk/scenarios/" + w.quant.ID).want(t, http.StatusOK)
+	c.get("/risk/scenarios/"+w.quant.ID).want(t, http.StatusOK)
 	res := c.post("/risk/scenarios/"+w.quant.ID+"/simulate", url.Values{"iterations": {"1000"}, "seed": {"2"},
 		"what_if": {`[{"id":"x","vulnerability":{"type":"constant","value":7}}]`}}).want(t, http.StatusUnprocessableEntity)
 	if n := res.doc(t).byID("f-sim-what_if"); n == nil || n.attrs["aria-invalid"] != "true" {
