@@ -231,7 +231,7 @@ func cmdRiskAssessmentList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	as, err := svc.Assessments(ctx, a)
+	as, err := svc.RiskAssessments(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -255,11 +255,11 @@ func cmdRiskAssessmentAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	var body bulkhead.AssessmentInput
+	var body bulkhead.RiskAssessmentInput
 	if err := readRiskJSON(e, *in, &body); err != nil {
 		return err
 	}
-	x, err := svc.CreateAssessment(ctx, a, body)
+	x, err := svc.CreateRiskAssessment(ctx, a, body)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func cmdRiskAssessmentStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	x, err := svc.SetAssessmentStatus(ctx, a, *id, bulkhead.AssessmentStatus(*to))
+	x, err := svc.SetRiskAssessmentStatus(ctx, a, *id, bulkhead.RiskAssessmentStatus(*to))
 	if err != nil {
 		return err
 	}
@@ -605,14 +605,14 @@ func benchRiskRegister(ctx context.Context, e *env, args []string) error {
 		}
 		threats = append(threats, t)
 	}
-	var assessments []*bulkhead.Assessment
+	var assessments []*bulkhead.RiskAssessment
 	for i := range 20 {
 		title, method, date := fmt.Sprintf("Assessment %02d", i), "matrix", "2019-01-01"
 		next := "2030-01-01"
 		if i%5 == 0 {
 			next = "2020-01-01" // past its review
 		}
-		x, err := svc.CreateAssessment(ctx, a, bulkhead.AssessmentInput{Title: &title, Method: &method, Date: &date, NextReview: &next, SiteID: &sites[i%len(sites)].ID})
+		x, err := svc.CreateRiskAssessment(ctx, a, bulkhead.RiskAssessmentInput{Title: &title, Method: &method, Date: &date, NextReview: &next, SiteID: &sites[i%len(sites)].ID})
 		if err != nil {
 			return err
 		}

@@ -18,10 +18,10 @@ type RiskReader interface {
 	// defaults (appetite 1, the 5×5 matrix) when none were saved.
 	RiskSettings(ctx context.Context, orgID string) (*RiskSettings, error)
 
-	// Assessment returns a risk assessment. ENOTFOUND.
-	Assessment(ctx context.Context, orgID, id string) (*Assessment, error)
-	// Assessments lists an organisation's assessments, newest first.
-	Assessments(ctx context.Context, orgID string) ([]*Assessment, error)
+	// RiskAssessment returns a risk assessment. ENOTFOUND.
+	RiskAssessment(ctx context.Context, orgID, id string) (*RiskAssessment, error)
+	// RiskAssessments lists an organisation's assessments, newest first.
+	RiskAssessments(ctx context.Context, orgID string) ([]*RiskAssessment, error)
 
 	// Scenario returns a risk scenario. ENOTFOUND.
 	Scenario(ctx context.Context, orgID, id string) (*Scenario, error)
@@ -63,10 +63,10 @@ type RiskWriter interface {
 	CreateRiskMatrix(ctx context.Context, m *RiskMatrix) error
 	// PutRiskSettings creates or replaces the organisation's risk settings.
 	PutRiskSettings(ctx context.Context, s *RiskSettings) error
-	// CreateAssessment stores a new assessment.
-	CreateAssessment(ctx context.Context, a *Assessment) error
-	// UpdateAssessment saves every field of an assessment. ENOTFOUND.
-	UpdateAssessment(ctx context.Context, a *Assessment) error
+	// RiskCreateAssessment stores a new assessment.
+	CreateRiskAssessment(ctx context.Context, a *RiskAssessment) error
+	// RiskUpdateAssessment saves every field of an assessment. ENOTFOUND.
+	UpdateRiskAssessment(ctx context.Context, a *RiskAssessment) error
 	// CreateScenario stores a new scenario.
 	CreateScenario(ctx context.Context, s *Scenario) error
 	// UpdateScenario saves every field of a scenario. ENOTFOUND.

@@ -82,19 +82,19 @@ func (in ThreatInput) Apply(t *Threat) {
 // Validate checks a threat's fields.
 func (t *Threat) Validate() error {
 	f := map[string]string{}
-	text(f, "ref", t.Ref, 50, false)
-	text(f, "name", t.Name, 200, true)
+	riskText(f, "ref", t.Ref, 50, false)
+	riskText(f, "name", t.Name, 200, true)
 	if t.Family == "" {
 		f["family"] = FieldRequired
 	} else if !t.Family.Valid() {
 		f["family"] = FieldChoice
 	}
-	text(f, "description", t.Description, 10000, false)
-	return invalidIf(f)
+	riskText(f, "description", t.Description, 10000, false)
+	return riskInvalidIf(f)
 }
 
 // text checks a text field's presence and length.
-func text(f map[string]string, name, v string, max int, required bool) {
+func riskText(f map[string]string, name, v string, max int, required bool) {
 	switch {
 	case required && v == "":
 		f[name] = FieldRequired
@@ -103,7 +103,7 @@ func text(f map[string]string, name, v string, max int, required bool) {
 	}
 }
 
-func invalidIf(f map[string]string) error {
+func riskInvalidIf(f map[string]string) error {
 	if len(f) > 0 {
 		return Invalid(f)
 	}
@@ -143,7 +143,7 @@ var hexColourRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 // levels, 2 to 10 risk levels with colours, a full grid of known levels.
 func (m *RiskMatrix) Validate() error {
 	f := map[string]string{}
-	text(f, "name", m.Name, 200, true)
+	riskText(f, "name", m.Name, 200, true)
 	scale := func(name string, ls []MatrixLevel, colours bool) {
 		if len(ls) < 2 || len(ls) > 10 {
 			f[name] = FieldRiskMatrix
@@ -173,7 +173,7 @@ func (m *RiskMatrix) Validate() error {
 			}
 		}
 	}
-	return invalidIf(f)
+	return riskInvalidIf(f)
 }
 
 // Level returns the 0-based risk level of a rating, or -1 when the rating
@@ -219,19 +219,19 @@ func (s *RiskSettings) AppetiteFor(m *RiskMatrix) int {
 	return max(0, min(s.Appetite, len(m.Levels)-2))
 }
 
-// AssessmentStatus is where an assessment is in its workflow.
-type AssessmentStatus string
+// RiskAssessmentStatus is where an assessment is in its workflow.
+type RiskAssessmentStatus string
 
-// Assessment statuses: draft → in review → approved (and back to draft to
+// RiskAssessment statuses: draft → in review → approved (and back to draft to
 // revise).
 const (
-	AssessmentDraft    AssessmentStatus = "draft"
-	AssessmentInReview AssessmentStatus = "in_review"
-	AssessmentApproved AssessmentStatus = "approved"
+	RiskDraft    RiskAssessmentStatus = "draft"
+	RiskInReview RiskAssessmentStatus = "in_review"
+	RiskApproved RiskAssessmentStatus = "approved"
 )
 
-// AssessmentStatuses lists every status in workflow order.
-var AssessmentStatuses = []AssessmentStatus{AssessmentDraft, AssessmentInReview, AssessmentApproved}
+// RiskAssessmentStatuses lists every status in workflow order.
+var RiskAssessmentStatuses = []RiskAssessmentStatus{RiskDraft, RiskInReview, RiskApproved}
 
 // RiskMethod is how an assessment rates its scenarios.
 type RiskMethod string
@@ -247,9 +247,9 @@ const (
 // RiskMethods lists every method.
 var RiskMethods = []RiskMethod{MethodMatrix, MethodTVC, MethodCarver, MethodFAIR}
 
-// Assessment is a risk assessment: a scope rated with one method on one
+// RiskAssessment is a risk assessment: a scope rated with one method on one
 // matrix by an assessor.
-type Assessment struct {
+type RiskAssessment struct {
 	ID         string
 	OrgID      string
 	Title      string
@@ -259,7 +259,7 @@ type Assessment struct {
 	Matrix     *RiskMatrix // a copy of the matrix chosen at creation
 	AssessorID string
 	Date       time.Time // the assessment date (midnight UTC)
-	Status     AssessmentStatus
+	Status     RiskAssessmentStatus
 	NextReview *time.Time
 	ApprovedBy string
 	ApprovedAt *time.Time
@@ -267,8 +267,8 @@ type Assessment struct {
 	UpdatedAt  time.Time
 }
 
-// AssessmentInput holds the editable fields of an assessment.
-type AssessmentInput struct {
+// RiskAssessmentInput holds the editable fields of an assessment.
+type RiskAssessmentInput struct {
 	Title      *string `json:"title"`
 	Scope      *string `json:"scope"`
 	SiteID     *string `json:"site_id"`
@@ -279,14 +279,14 @@ type AssessmentInput struct {
 	NextReview *string `json:"next_review"` // YYYY-MM-DD or ""
 }
 
-// ParseDate reads a YYYY-MM-DD date as midnight UTC.
-func ParseDate(s string) (time.Time, bool) {
+// ParseRiskDate reads a YYYY-MM-DD date as midnight UTC.
+func ParseRiskDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	return t, err == nil
 }
 
 // Apply copies the set fields of in onto a, recording malformed dates in f.
-func (in AssessmentInput) Apply(a *Assessment, f map[string]string) {
+func (in RiskAssessmentInput) Apply(a *RiskAssessment, f map[string]string) {
 	if in.Title != nil {
 		a.Title = strings.TrimSpace(*in.Title)
 	}
@@ -303,7 +303,7 @@ func (in AssessmentInput) Apply(a *Assessment, f map[string]string) {
 		a.AssessorID = strings.TrimSpace(*in.AssessorID)
 	}
 	if in.Date != nil {
-		if d, ok := ParseDate(*in.Date); ok {
+		if d, ok := ParseRiskDate(*in.Date); ok {
 			a.Date = d
 		} else {
 			f["date"] = FieldRiskDate
@@ -312,7 +312,7 @@ func (in AssessmentInput) Apply(a *Assessment, f map[string]string) {
 	if in.NextReview != nil {
 		if strings.TrimSpace(*in.NextReview) == "" {
 			a.NextReview = nil
-		} else if d, ok := ParseDate(*in.NextReview); ok {
+		} else if d, ok := ParseRiskDate(*in.NextReview); ok {
 			a.NextReview = &d
 		} else {
 			f["next_review"] = FieldRiskDate
@@ -322,9 +322,9 @@ func (in AssessmentInput) Apply(a *Assessment, f map[string]string) {
 
 // Validate checks an assessment's own fields (references are checked by the
 // service). f holds errors found while applying input.
-func (a *Assessment) Validate(f map[string]string) error {
-	text(f, "title", a.Title, 200, true)
-	text(f, "scope", a.Scope, 10000, false)
+func (a *RiskAssessment) Validate(f map[string]string) error {
+	riskText(f, "title", a.Title, 200, true)
+	riskText(f, "scope", a.Scope, 10000, false)
 	if a.Method == "" {
 		f["method"] = FieldRequired
 	} else if !slices.Contains(RiskMethods, a.Method) {
@@ -336,10 +336,10 @@ func (a *Assessment) Validate(f map[string]string) error {
 	if a.NextReview != nil && !a.Date.IsZero() && a.NextReview.Before(a.Date) {
 		f["next_review"] = FieldRiskPast
 	}
-	if !slices.Contains(AssessmentStatuses, a.Status) {
+	if !slices.Contains(RiskAssessmentStatuses, a.Status) {
 		f["status"] = FieldChoice
 	}
-	return invalidIf(f)
+	return riskInvalidIf(f)
 }
 
 // TargetType is the kind of thing a scenario threatens. Sites exist now;
@@ -512,10 +512,10 @@ func (in ScenarioInput) Apply(s *Scenario) {
 // (references are checked by the service).
 func (s *Scenario) Validate(m *RiskMatrix) error {
 	f := map[string]string{}
-	text(f, "title", s.Title, 200, true)
-	text(f, "vulnerability", s.Vulnerability, 10000, false)
-	text(f, "existing_controls", s.ExistingControls, 10000, false)
-	text(f, "rationale", s.Rationale, 10000, false)
+	riskText(f, "title", s.Title, 200, true)
+	riskText(f, "vulnerability", s.Vulnerability, 10000, false)
+	riskText(f, "existing_controls", s.ExistingControls, 10000, false)
+	riskText(f, "rationale", s.Rationale, 10000, false)
 	if s.ThreatID == "" {
 		f["threat_id"] = FieldRequired
 	}
@@ -546,7 +546,7 @@ func (s *Scenario) Validate(m *RiskMatrix) error {
 		}
 	}
 	if c := s.Carver; c != nil {
-		text(f, "carver.node", c.Node, 200, true)
+		riskText(f, "carver.node", c.Node, 200, true)
 		for name, v := range map[string]int{"carver.criticality": c.Criticality, "carver.accessibility": c.Accessibility,
 			"carver.recuperability": c.Recuperability, "carver.vulnerability": c.Vulnerability, "carver.effect": c.Effect,
 			"carver.recognizability": c.Recognizability, "carver.shock": c.Shock} {
@@ -555,7 +555,7 @@ func (s *Scenario) Validate(m *RiskMatrix) error {
 			}
 		}
 	}
-	return invalidIf(f)
+	return riskInvalidIf(f)
 }
 
 // scaleTo maps a score in [lo, hi] linearly onto 1..n, rounding half up.
@@ -659,7 +659,7 @@ func (f *ScenarioFilter) Normalize() error {
 	if f.Offset < 0 {
 		fe["offset"] = FieldInvalid
 	}
-	return invalidIf(fe)
+	return riskInvalidIf(fe)
 }
 
 // ControlCategory classifies an applied control.
@@ -760,7 +760,7 @@ func (in ControlInput) Apply(c *Control) {
 // Validate checks a control's own fields.
 func (c *Control) Validate() error {
 	f := map[string]string{}
-	text(f, "name", c.Name, 200, true)
+	riskText(f, "name", c.Name, 200, true)
 	if c.Category == "" {
 		f["category"] = FieldRequired
 	} else if !slices.Contains(ControlCategories, c.Category) {
@@ -784,26 +784,26 @@ func (c *Control) Validate() error {
 	if len(c.SiteIDs) > 500 {
 		f["site_ids"] = FieldTooLong
 	}
-	text(f, "description", c.Description, 10000, false)
-	return invalidIf(f)
+	riskText(f, "description", c.Description, 10000, false)
+	return riskInvalidIf(f)
 }
 
-// ActionStatus is where a treatment action stands.
-type ActionStatus string
+// TreatmentStatus is where a treatment action stands.
+type TreatmentStatus string
 
 // Treatment action statuses.
 const (
-	ActionOpen       ActionStatus = "open"
-	ActionInProgress ActionStatus = "in_progress"
-	ActionDone       ActionStatus = "done"
-	ActionCancelled  ActionStatus = "cancelled"
+	TreatmentOpen       TreatmentStatus = "open"
+	TreatmentInProgress TreatmentStatus = "in_progress"
+	TreatmentDone       TreatmentStatus = "done"
+	TreatmentCancelled  TreatmentStatus = "cancelled"
 )
 
-// ActionStatuses lists every status.
-var ActionStatuses = []ActionStatus{ActionOpen, ActionInProgress, ActionDone, ActionCancelled}
+// TreatmentStatuses lists every status.
+var TreatmentStatuses = []TreatmentStatus{TreatmentOpen, TreatmentInProgress, TreatmentDone, TreatmentCancelled}
 
 // Closed reports whether the action needs no more work.
-func (s ActionStatus) Closed() bool { return s == ActionDone || s == ActionCancelled }
+func (s TreatmentStatus) Closed() bool { return s == TreatmentDone || s == TreatmentCancelled }
 
 // TreatmentAction is a piece of work that treats a scenario, usually by
 // putting a control in place.
@@ -815,7 +815,7 @@ type TreatmentAction struct {
 	Title      string
 	OwnerID    string
 	Due        *time.Time
-	Status     ActionStatus
+	Status     TreatmentStatus
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -842,12 +842,12 @@ func (in TreatmentActionInput) Apply(t *TreatmentAction, f map[string]string) {
 		t.OwnerID = strings.TrimSpace(*in.OwnerID)
 	}
 	if in.Status != nil {
-		t.Status = ActionStatus(strings.TrimSpace(*in.Status))
+		t.Status = TreatmentStatus(strings.TrimSpace(*in.Status))
 	}
 	if in.Due != nil {
 		if strings.TrimSpace(*in.Due) == "" {
 			t.Due = nil
-		} else if d, ok := ParseDate(*in.Due); ok {
+		} else if d, ok := ParseRiskDate(*in.Due); ok {
 			t.Due = &d
 		} else {
 			f["due"] = FieldRiskDate
@@ -857,11 +857,11 @@ func (in TreatmentActionInput) Apply(t *TreatmentAction, f map[string]string) {
 
 // Validate checks a treatment action's own fields.
 func (t *TreatmentAction) Validate(f map[string]string) error {
-	text(f, "title", t.Title, 200, true)
-	if !slices.Contains(ActionStatuses, t.Status) {
+	riskText(f, "title", t.Title, 200, true)
+	if !slices.Contains(TreatmentStatuses, t.Status) {
 		f["status"] = FieldChoice
 	}
-	return invalidIf(f)
+	return riskInvalidIf(f)
 }
 
 // TreatmentFilter selects treatment actions.

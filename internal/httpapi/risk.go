@@ -25,11 +25,11 @@ func riskRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/risk/matrices/import", handler: (*Server).importMatrices},
 		{Method: "GET", Path: "/api/v1/risk/settings", handler: (*Server).getRiskSettings},
 		{Method: "PUT", Path: "/api/v1/risk/settings", handler: (*Server).putRiskSettings},
-		{Method: "GET", Path: "/api/v1/risk/assessments", handler: (*Server).listAssessments},
-		{Method: "POST", Path: "/api/v1/risk/assessments", handler: (*Server).createAssessment},
-		{Method: "GET", Path: "/api/v1/risk/assessments/{id}", handler: (*Server).getAssessment},
-		{Method: "PATCH", Path: "/api/v1/risk/assessments/{id}", handler: (*Server).updateAssessment},
-		{Method: "POST", Path: "/api/v1/risk/assessments/{id}/status", handler: (*Server).setAssessmentStatus},
+		{Method: "GET", Path: "/api/v1/risk/assessments", handler: (*Server).listRiskAssessments},
+		{Method: "POST", Path: "/api/v1/risk/assessments", handler: (*Server).createRiskAssessment},
+		{Method: "GET", Path: "/api/v1/risk/assessments/{id}", handler: (*Server).getRiskAssessment},
+		{Method: "PATCH", Path: "/api/v1/risk/assessments/{id}", handler: (*Server).updateRiskAssessment},
+		{Method: "POST", Path: "/api/v1/risk/assessments/{id}/status", handler: (*Server).setRiskAssessmentStatus},
 		{Method: "GET", Path: "/api/v1/risk/scenarios", handler: (*Server).listScenarios},
 		{Method: "POST", Path: "/api/v1/risk/scenarios", handler: (*Server).createScenario},
 		{Method: "GET", Path: "/api/v1/risk/scenarios/export", handler: (*Server).exportScenarios},
@@ -53,7 +53,7 @@ func riskRoutes() []Route {
 
 // ---- representations
 
-type threatJSON struct {
+type riskThreatJSON struct {
 	ID          string    `json:"id"`
 	Ref         string    `json:"ref"`
 	Name        string    `json:"name"`
@@ -64,8 +64,8 @@ type threatJSON struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-func toThreat(t *bulkhead.Threat) threatJSON {
-	return threatJSON{t.ID, t.Ref, t.Name, string(t.Family), t.Description, t.URN, t.CreatedAt, t.UpdatedAt}
+func toRiskThreat(t *bulkhead.Threat) riskThreatJSON {
+	return riskThreatJSON{t.ID, t.Ref, t.Name, string(t.Family), t.Description, t.URN, t.CreatedAt, t.UpdatedAt}
 }
 
 func riskDate(t *time.Time) *string {
@@ -76,7 +76,7 @@ func riskDate(t *time.Time) *string {
 	return &s
 }
 
-type assessmentJSON struct {
+type riskAssessmentJSON struct {
 	ID         string               `json:"id"`
 	Title      string               `json:"title"`
 	Scope      string               `json:"scope"`
@@ -93,18 +93,18 @@ type assessmentJSON struct {
 	UpdatedAt  time.Time            `json:"updated_at"`
 }
 
-func toAssessment(a *bulkhead.Assessment) assessmentJSON {
-	return assessmentJSON{a.ID, a.Title, a.Scope, a.SiteID, string(a.Method), a.Matrix, a.AssessorID, a.Date.Format(time.DateOnly), string(a.Status),
+func toRiskAssessment(a *bulkhead.RiskAssessment) riskAssessmentJSON {
+	return riskAssessmentJSON{a.ID, a.Title, a.Scope, a.SiteID, string(a.Method), a.Matrix, a.AssessorID, a.Date.Format(time.DateOnly), string(a.Status),
 		riskDate(a.NextReview), a.ApprovedBy, a.ApprovedAt, a.CreatedAt, a.UpdatedAt}
 }
 
-type ratingJSON struct {
+type riskRatingJSON struct {
 	Likelihood  int `json:"likelihood"`
 	Consequence int `json:"consequence"`
 	Level       int `json:"level"` // 0-based level of the assessment's matrix; -1 not rated
 }
 
-type scenarioJSON struct {
+type riskScenarioJSON struct {
 	ID               string                 `json:"id"`
 	AssessmentID     string                 `json:"assessment_id"`
 	ThreatID         string                 `json:"threat_id"`
@@ -113,9 +113,9 @@ type scenarioJSON struct {
 	Title            string                 `json:"title"`
 	Vulnerability    string                 `json:"vulnerability"`
 	ExistingControls string                 `json:"existing_controls"`
-	Inherent         ratingJSON             `json:"inherent"`
-	Current          ratingJSON             `json:"current"`
-	Residual         ratingJSON             `json:"residual"`
+	Inherent         riskRatingJSON             `json:"inherent"`
+	Current          riskRatingJSON             `json:"current"`
+	Residual         riskRatingJSON             `json:"residual"`
 	OwnerID          string                 `json:"owner_id"`
 	Treatment        string                 `json:"treatment"`
 	Rationale        string                 `json:"rationale"`
@@ -132,21 +132,21 @@ type scenarioJSON struct {
 	NextReview   *string `json:"next_review,omitempty"`
 }
 
-func toScenario(x *bulkhead.Scenario) scenarioJSON {
+func toRiskScenario(x *bulkhead.Scenario) riskScenarioJSON {
 	fairIn := x.FAIR
 	if fairIn == nil {
 		fairIn = json.RawMessage("null")
 	}
-	return scenarioJSON{ID: x.ID, AssessmentID: x.AssessmentID, ThreatID: x.ThreatID, TargetType: string(x.TargetType), TargetID: x.TargetID,
+	return riskScenarioJSON{ID: x.ID, AssessmentID: x.AssessmentID, ThreatID: x.ThreatID, TargetType: string(x.TargetType), TargetID: x.TargetID,
 		Title: x.Title, Vulnerability: x.Vulnerability, ExistingControls: x.ExistingControls,
-		Inherent: ratingJSON{x.Inherent.Likelihood, x.Inherent.Consequence, x.InherentLevel},
-		Current:  ratingJSON{x.Current.Likelihood, x.Current.Consequence, x.CurrentLevel},
-		Residual: ratingJSON{x.Residual.Likelihood, x.Residual.Consequence, x.ResidualLevel},
+		Inherent: riskRatingJSON{x.Inherent.Likelihood, x.Inherent.Consequence, x.InherentLevel},
+		Current:  riskRatingJSON{x.Current.Likelihood, x.Current.Consequence, x.CurrentLevel},
+		Residual: riskRatingJSON{x.Residual.Likelihood, x.Residual.Consequence, x.ResidualLevel},
 		OwnerID:  x.OwnerID, Treatment: string(x.Treatment), Rationale: x.Rationale, TVC: x.TVC, Carver: x.Carver, FAIR: fairIn,
 		CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt}
 }
 
-type controlJSON struct {
+type riskControlJSON struct {
 	ID            string    `json:"id"`
 	Name          string    `json:"name"`
 	Category      string    `json:"category"`
@@ -167,11 +167,11 @@ func riskStrings(xs []string) []string {
 	return xs
 }
 
-func toControl(c *bulkhead.Control) controlJSON {
-	return controlJSON{c.ID, c.Name, string(c.Category), c.OwnerID, string(c.Status), riskStrings(c.SiteIDs), riskStrings(c.Evidence), c.Effectiveness, c.Description, c.CreatedAt, c.UpdatedAt}
+func toRiskControl(c *bulkhead.Control) riskControlJSON {
+	return riskControlJSON{c.ID, c.Name, string(c.Category), c.OwnerID, string(c.Status), riskStrings(c.SiteIDs), riskStrings(c.Evidence), c.Effectiveness, c.Description, c.CreatedAt, c.UpdatedAt}
 }
 
-type treatmentJSON struct {
+type riskTreatmentJSON struct {
 	ID         string    `json:"id"`
 	ScenarioID string    `json:"scenario_id"`
 	ControlID  string    `json:"control_id"`
@@ -183,11 +183,11 @@ type treatmentJSON struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
-func toTreatment(t *bulkhead.TreatmentAction) treatmentJSON {
-	return treatmentJSON{t.ID, t.ScenarioID, t.ControlID, t.Title, t.OwnerID, riskDate(t.Due), string(t.Status), t.CreatedAt, t.UpdatedAt}
+func toRiskTreatment(t *bulkhead.TreatmentAction) riskTreatmentJSON {
+	return riskTreatmentJSON{t.ID, t.ScenarioID, t.ControlID, t.Title, t.OwnerID, riskDate(t.Due), string(t.Status), t.CreatedAt, t.UpdatedAt}
 }
 
-type acceptanceJSON struct {
+type riskAcceptanceJSON struct {
 	ID         string    `json:"id"`
 	ScenarioID string    `json:"scenario_id"`
 	AcceptedBy string    `json:"accepted_by"`
@@ -198,7 +198,7 @@ type acceptanceJSON struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-type runJSON struct {
+type riskRunJSON struct {
 	ID         string          `json:"id"`
 	ScenarioID string          `json:"scenario_id"`
 	Iterations int             `json:"iterations"`
@@ -208,8 +208,8 @@ type runJSON struct {
 	Output     json.RawMessage `json:"output"`
 }
 
-func toRun(r *bulkhead.SimulationRun) runJSON {
-	return runJSON{r.ID, r.ScenarioID, r.Iterations, r.CreatedBy, r.CreatedAt, r.Input, r.Output}
+func toRiskRun(r *bulkhead.SimulationRun) riskRunJSON {
+	return riskRunJSON{r.ID, r.ScenarioID, r.Iterations, r.CreatedBy, r.CreatedAt, r.Input, r.Output}
 }
 
 func riskItems[T, U any](xs []T, f func(T) U) map[string]any {
@@ -227,7 +227,7 @@ func (s *Server) listThreats(w http.ResponseWriter, r *http.Request, au *service
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, riskItems(ts, toThreat))
+	writeJSON(w, http.StatusOK, riskItems(ts, toRiskThreat))
 	return nil
 }
 
@@ -241,7 +241,7 @@ func (s *Server) createThreat(w http.ResponseWriter, r *http.Request, au *servic
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/threats/"+t.ID)
-	writeJSON(w, http.StatusCreated, toThreat(t))
+	writeJSON(w, http.StatusCreated, toRiskThreat(t))
 	return nil
 }
 
@@ -250,7 +250,7 @@ func (s *Server) getThreat(w http.ResponseWriter, r *http.Request, au *service.A
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toThreat(t))
+	writeJSON(w, http.StatusOK, toRiskThreat(t))
 	return nil
 }
 
@@ -263,7 +263,7 @@ func (s *Server) updateThreat(w http.ResponseWriter, r *http.Request, au *servic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toThreat(t))
+	writeJSON(w, http.StatusOK, toRiskThreat(t))
 	return nil
 }
 
@@ -368,73 +368,73 @@ func (s *Server) putRiskSettings(w http.ResponseWriter, r *http.Request, au *ser
 
 // ---- assessments
 
-func (s *Server) listAssessments(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	as, err := s.svc.Assessments(r.Context(), au.Actor)
+func (s *Server) listRiskAssessments(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	as, err := s.svc.RiskAssessments(r.Context(), au.Actor)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, riskItems(as, toAssessment))
+	writeJSON(w, http.StatusOK, riskItems(as, toRiskAssessment))
 	return nil
 }
 
-func (s *Server) createAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in bulkhead.AssessmentInput
+func (s *Server) createRiskAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in bulkhead.RiskAssessmentInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.CreateAssessment(r.Context(), au.Actor, in)
+	a, err := s.svc.CreateRiskAssessment(r.Context(), au.Actor, in)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/assessments/"+a.ID)
-	writeJSON(w, http.StatusCreated, toAssessment(a))
+	writeJSON(w, http.StatusCreated, toRiskAssessment(a))
 	return nil
 }
 
-func (s *Server) getAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	a, err := s.svc.Assessment(r.Context(), au.Actor, r.PathValue("id"))
+func (s *Server) getRiskAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	a, err := s.svc.RiskAssessment(r.Context(), au.Actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAssessment(a))
+	writeJSON(w, http.StatusOK, toRiskAssessment(a))
 	return nil
 }
 
-func (s *Server) updateAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in bulkhead.AssessmentInput
+func (s *Server) updateRiskAssessment(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in bulkhead.RiskAssessmentInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Matrix != nil {
 		return bulkhead.Invalid(map[string]string{"matrix": bulkhead.FieldUnknown})
 	}
-	a, err := s.svc.UpdateAssessment(r.Context(), au.Actor, r.PathValue("id"), in)
+	a, err := s.svc.UpdateRiskAssessment(r.Context(), au.Actor, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAssessment(a))
+	writeJSON(w, http.StatusOK, toRiskAssessment(a))
 	return nil
 }
 
-func (s *Server) setAssessmentStatus(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+func (s *Server) setRiskAssessmentStatus(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	var in struct {
 		Status string `json:"status"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.SetAssessmentStatus(r.Context(), au.Actor, r.PathValue("id"), bulkhead.AssessmentStatus(in.Status))
+	a, err := s.svc.SetRiskAssessmentStatus(r.Context(), au.Actor, r.PathValue("id"), bulkhead.RiskAssessmentStatus(in.Status))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAssessment(a))
+	writeJSON(w, http.StatusOK, toRiskAssessment(a))
 	return nil
 }
 
 // ---- scenarios
 
-// scenarioFilter reads the register's filter parameters.
-func scenarioFilter(q *query) bulkhead.ScenarioFilter {
+// riskScenarioFilter reads the register's filter parameters.
+func riskScenarioFilter(q *query) bulkhead.ScenarioFilter {
 	f := bulkhead.ScenarioFilter{AssessmentID: q.str("assessment_id"), SiteID: q.str("site_id"), Family: bulkhead.ThreatFamily(q.str("family")),
 		OwnerID: q.str("owner_id"), Query: q.str("q")}
 	if q.str("level") != "" {
@@ -455,14 +455,14 @@ func scenarioFilter(q *query) bulkhead.ScenarioFilter {
 	return f
 }
 
-var scenarioParams = []string{"assessment_id", "site_id", "family", "owner_id", "q", "level", "overdue", "sort"}
+var riskScenarioParams = []string{"assessment_id", "site_id", "family", "owner_id", "q", "level", "overdue", "sort"}
 
 func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	q, err := parseQuery(r, append(scenarioParams, "limit", "offset")...)
+	q, err := parseQuery(r, append(riskScenarioParams, "limit", "offset")...)
 	if err != nil {
 		return err
 	}
-	f := scenarioFilter(q)
+	f := riskScenarioFilter(q)
 	f.Limit = q.int("limit", bulkhead.DefaultPageSize)
 	f.Offset = q.int("offset", 0)
 	if err := q.err(); err != nil {
@@ -475,9 +475,9 @@ func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request, au *servi
 	if f.Limit == 0 {
 		f.Limit = bulkhead.DefaultPageSize
 	}
-	out := listJSON[scenarioJSON]{Items: make([]scenarioJSON, len(rows)), Total: total, Limit: f.Limit, Offset: f.Offset}
+	out := listJSON[riskScenarioJSON]{Items: make([]riskScenarioJSON, len(rows)), Total: total, Limit: f.Limit, Offset: f.Offset}
 	for i, x := range rows {
-		j := toScenario(&x.Scenario)
+		j := toRiskScenario(&x.Scenario)
 		j.ThreatName, j.ThreatFamily, j.SiteName, j.Assessment, j.NextReview = x.ThreatName, string(x.ThreatFamily), x.SiteName, x.AssessmentTitle, riskDate(x.NextReview)
 		out.Items[i] = j
 	}
@@ -489,11 +489,11 @@ func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request, au *servi
 }
 
 func (s *Server) exportScenarios(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	q, err := parseQuery(r, append(scenarioParams, "format")...)
+	q, err := parseQuery(r, append(riskScenarioParams, "format")...)
 	if err != nil {
 		return err
 	}
-	f := scenarioFilter(q)
+	f := riskScenarioFilter(q)
 	format := q.str("format")
 	if format == "" {
 		format = "csv"
@@ -531,7 +531,7 @@ func (s *Server) createScenario(w http.ResponseWriter, r *http.Request, au *serv
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/scenarios/"+x.ID)
-	writeJSON(w, http.StatusCreated, toScenario(x))
+	writeJSON(w, http.StatusCreated, toRiskScenario(x))
 	return nil
 }
 
@@ -540,7 +540,7 @@ func (s *Server) getScenario(w http.ResponseWriter, r *http.Request, au *service
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toScenario(x))
+	writeJSON(w, http.StatusOK, toRiskScenario(x))
 	return nil
 }
 
@@ -556,7 +556,7 @@ func (s *Server) updateScenario(w http.ResponseWriter, r *http.Request, au *serv
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toScenario(x))
+	writeJSON(w, http.StatusOK, toRiskScenario(x))
 	return nil
 }
 
@@ -569,7 +569,7 @@ func (s *Server) acceptRisk(w http.ResponseWriter, r *http.Request, au *service.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, acceptanceJSON{a.ID, a.ScenarioID, a.AcceptedBy, string(a.Role), a.Level, a.Rationale, a.ExpiresAt.Format(time.DateOnly), a.CreatedAt})
+	writeJSON(w, http.StatusCreated, riskAcceptanceJSON{a.ID, a.ScenarioID, a.AcceptedBy, string(a.Role), a.Level, a.Rationale, a.ExpiresAt.Format(time.DateOnly), a.CreatedAt})
 	return nil
 }
 
@@ -608,7 +608,7 @@ func (s *Server) simulateScenario(w http.ResponseWriter, r *http.Request, au *se
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/runs/"+run.ID)
-	writeJSON(w, http.StatusCreated, toRun(run))
+	writeJSON(w, http.StatusCreated, toRiskRun(run))
 	return nil
 }
 
@@ -626,7 +626,7 @@ func (s *Server) simulatePortfolio(w http.ResponseWriter, r *http.Request, au *s
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/runs/"+run.ID)
-	writeJSON(w, http.StatusCreated, toRun(run))
+	writeJSON(w, http.StatusCreated, toRiskRun(run))
 	return nil
 }
 
@@ -638,7 +638,7 @@ func (s *Server) listScenarioRuns(w http.ResponseWriter, r *http.Request, au *se
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, riskItems(runs, toRun))
+	writeJSON(w, http.StatusOK, riskItems(runs, toRiskRun))
 	return nil
 }
 
@@ -647,7 +647,7 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request, au *service.Auth
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toRun(run))
+	writeJSON(w, http.StatusOK, toRiskRun(run))
 	return nil
 }
 
@@ -658,7 +658,7 @@ func (s *Server) listControls(w http.ResponseWriter, r *http.Request, au *servic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, riskItems(cs, toControl))
+	writeJSON(w, http.StatusOK, riskItems(cs, toRiskControl))
 	return nil
 }
 
@@ -672,7 +672,7 @@ func (s *Server) createControl(w http.ResponseWriter, r *http.Request, au *servi
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/controls/"+c.ID)
-	writeJSON(w, http.StatusCreated, toControl(c))
+	writeJSON(w, http.StatusCreated, toRiskControl(c))
 	return nil
 }
 
@@ -681,7 +681,7 @@ func (s *Server) getControl(w http.ResponseWriter, r *http.Request, au *service.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toControl(c))
+	writeJSON(w, http.StatusOK, toRiskControl(c))
 	return nil
 }
 
@@ -694,7 +694,7 @@ func (s *Server) updateControl(w http.ResponseWriter, r *http.Request, au *servi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toControl(c))
+	writeJSON(w, http.StatusOK, toRiskControl(c))
 	return nil
 }
 
@@ -718,7 +718,7 @@ func (s *Server) listTreatments(w http.ResponseWriter, r *http.Request, au *serv
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, riskItems(ts, toTreatment))
+	writeJSON(w, http.StatusOK, riskItems(ts, toRiskTreatment))
 	return nil
 }
 
@@ -732,7 +732,7 @@ func (s *Server) createTreatment(w http.ResponseWriter, r *http.Request, au *ser
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/risk/treatments/"+t.ID)
-	writeJSON(w, http.StatusCreated, toTreatment(t))
+	writeJSON(w, http.StatusCreated, toRiskTreatment(t))
 	return nil
 }
 
@@ -741,7 +741,7 @@ func (s *Server) getTreatment(w http.ResponseWriter, r *http.Request, au *servic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toTreatment(t))
+	writeJSON(w, http.StatusOK, toRiskTreatment(t))
 	return nil
 }
 
@@ -757,6 +757,6 @@ func (s *Server) updateTreatment(w http.ResponseWriter, r *http.Request, au *ser
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toTreatment(t))
+	writeJSON(w, http.StatusOK, toRiskTreatment(t))
 	return nil
 }

@@ -31,9 +31,9 @@ func riskJSON(v any) string {
 
 // ---- threats
 
-const threatCols = `id, org_id, ref, name, family, description, urn, created_at, updated_at`
+const riskThreatCols = `id, org_id, ref, name, family, description, urn, created_at, updated_at`
 
-func scanThreat(row riskScanner) (*bulkhead.Threat, error) {
+func riskScanThreat(row riskScanner) (*bulkhead.Threat, error) {
 	var t bulkhead.Threat
 	var created, updated time.Time
 	if err := row.Scan(&t.ID, &t.OrgID, &t.Ref, &t.Name, &t.Family, &t.Description, &t.URN, &created, &updated); err != nil {
@@ -44,7 +44,7 @@ func scanThreat(row riskScanner) (*bulkhead.Threat, error) {
 }
 
 func (q queries) Threat(ctx context.Context, orgID, id string) (*bulkhead.Threat, error) {
-	t, err := scanThreat(q.risk().QueryRowContext(ctx, `SELECT `+threatCols+` FROM risk_threats WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
+	t, err := riskScanThreat(q.risk().QueryRowContext(ctx, `SELECT `+riskThreatCols+` FROM risk_threats WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Threat")
 	}
@@ -52,23 +52,23 @@ func (q queries) Threat(ctx context.Context, orgID, id string) (*bulkhead.Threat
 }
 
 func (q queries) Threats(ctx context.Context, orgID string) ([]*bulkhead.Threat, error) {
-	return riskRows(scanThreat)(q.risk().QueryContext(ctx, `SELECT `+threatCols+` FROM risk_threats WHERE org_id = ? ORDER BY family, name COLLATE "C", id`, orgID))
+	return riskRows(riskScanThreat)(q.risk().QueryContext(ctx, `SELECT `+riskThreatCols+` FROM risk_threats WHERE org_id = ? ORDER BY family, name COLLATE "C", id`, orgID))
 }
 
 func (q queries) CreateThreat(ctx context.Context, t *bulkhead.Threat) error {
-	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_threats (`+threatCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_threats (`+riskThreatCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.OrgID, t.Ref, t.Name, string(t.Family), t.Description, t.URN, t.CreatedAt, t.UpdatedAt)
-	return threatErr(err)
+	return riskThreatErr(err)
 }
 
 func (q queries) UpdateThreat(ctx context.Context, t *bulkhead.Threat) error {
 	res, err := q.risk().ExecContext(ctx, `UPDATE risk_threats SET ref = ?, name = ?, family = ?, description = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
 		t.Ref, t.Name, string(t.Family), t.Description, t.UpdatedAt, t.OrgID, t.ID)
-	return affectedOne(res, threatErr(err), "Threat")
+	return affectedOne(res, riskThreatErr(err), "Threat")
 }
 
-// threatErr names the field of a taken reference.
-func threatErr(err error) error {
+// riskThreatErr names the field of a taken reference.
+func riskThreatErr(err error) error {
 	err = mapErr(err)
 	if e, ok := err.(*bulkhead.Error); ok && e.Code == bulkhead.ECONFLICT {
 		e.Fields = map[string]string{"ref": bulkhead.FieldTaken}
@@ -97,7 +97,7 @@ func riskRows[T any](scan func(riskScanner) (T, error)) func(rows pgx.Rows, err 
 
 // ---- matrices and settings
 
-func scanMatrix(row riskScanner) (*bulkhead.RiskMatrix, error) {
+func riskScanMatrix(row riskScanner) (*bulkhead.RiskMatrix, error) {
 	var id, org, def string
 	var created time.Time
 	if err := row.Scan(&id, &org, &def, &created); err != nil {
@@ -112,7 +112,7 @@ func scanMatrix(row riskScanner) (*bulkhead.RiskMatrix, error) {
 }
 
 func (q queries) RiskMatrix(ctx context.Context, orgID, id string) (*bulkhead.RiskMatrix, error) {
-	m, err := scanMatrix(q.risk().QueryRowContext(ctx, `SELECT id, org_id, definition, created_at FROM risk_matrices WHERE org_id = ? AND id = ?`, orgID, id))
+	m, err := riskScanMatrix(q.risk().QueryRowContext(ctx, `SELECT id, org_id, definition, created_at FROM risk_matrices WHERE org_id = ? AND id = ?`, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Risk matrix")
 	}
@@ -120,7 +120,7 @@ func (q queries) RiskMatrix(ctx context.Context, orgID, id string) (*bulkhead.Ri
 }
 
 func (q queries) RiskMatrices(ctx context.Context, orgID string) ([]*bulkhead.RiskMatrix, error) {
-	return riskRows(scanMatrix)(q.risk().QueryContext(ctx, `SELECT id, org_id, definition, created_at FROM risk_matrices WHERE org_id = ? ORDER BY name COLLATE "C", id`, orgID))
+	return riskRows(riskScanMatrix)(q.risk().QueryContext(ctx, `SELECT id, org_id, definition, created_at FROM risk_matrices WHERE org_id = ? ORDER BY name COLLATE "C", id`, orgID))
 }
 
 func (q queries) CreateRiskMatrix(ctx context.Context, m *bulkhead.RiskMatrix) error {
@@ -152,10 +152,10 @@ func (q queries) PutRiskSettings(ctx context.Context, s *bulkhead.RiskSettings) 
 
 // ---- assessments
 
-const assessmentCols = `id, org_id, title, scope, coalesce(site_id, ''), method, matrix, coalesce(assessor_id, ''), date, status, next_review, coalesce(approved_by, ''), approved_at, created_at, updated_at`
+const riskAssessmentCols = `id, org_id, title, scope, coalesce(site_id, ''), method, matrix, coalesce(assessor_id, ''), date, status, next_review, coalesce(approved_by, ''), approved_at, created_at, updated_at`
 
-func scanAssessment(row riskScanner) (*bulkhead.Assessment, error) {
-	var a bulkhead.Assessment
+func riskScanAssessment(row riskScanner) (*bulkhead.RiskAssessment, error) {
+	var a bulkhead.RiskAssessment
 	var matrix string
 	var date, created, updated time.Time
 	var next, approved *time.Time
@@ -171,19 +171,19 @@ func scanAssessment(row riskScanner) (*bulkhead.Assessment, error) {
 	return &a, nil
 }
 
-func (q queries) Assessment(ctx context.Context, orgID, id string) (*bulkhead.Assessment, error) {
-	a, err := scanAssessment(q.risk().QueryRowContext(ctx, `SELECT `+assessmentCols+` FROM risk_assessments WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
+func (q queries) RiskAssessment(ctx context.Context, orgID, id string) (*bulkhead.RiskAssessment, error) {
+	a, err := riskScanAssessment(q.risk().QueryRowContext(ctx, `SELECT `+riskAssessmentCols+` FROM risk_assessments WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Assessment")
 	}
 	return a, nil
 }
 
-func (q queries) Assessments(ctx context.Context, orgID string) ([]*bulkhead.Assessment, error) {
-	return riskRows(scanAssessment)(q.risk().QueryContext(ctx, `SELECT `+assessmentCols+` FROM risk_assessments WHERE org_id = ? ORDER BY id DESC`, orgID))
+func (q queries) RiskAssessments(ctx context.Context, orgID string) ([]*bulkhead.RiskAssessment, error) {
+	return riskRows(riskScanAssessment)(q.risk().QueryContext(ctx, `SELECT `+riskAssessmentCols+` FROM risk_assessments WHERE org_id = ? ORDER BY id DESC`, orgID))
 }
 
-func (q queries) CreateAssessment(ctx context.Context, a *bulkhead.Assessment) error {
+func (q queries) CreateRiskAssessment(ctx context.Context, a *bulkhead.RiskAssessment) error {
 	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_assessments (id, org_id, title, scope, site_id, method, matrix, assessor_id, date, status, next_review, approved_by, approved_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OrgID, a.Title, a.Scope, riskNullStr(a.SiteID), string(a.Method), riskJSON(a.Matrix), riskNullStr(a.AssessorID), a.Date, string(a.Status),
@@ -191,7 +191,7 @@ func (q queries) CreateAssessment(ctx context.Context, a *bulkhead.Assessment) e
 	return mapErr(err)
 }
 
-func (q queries) UpdateAssessment(ctx context.Context, a *bulkhead.Assessment) error {
+func (q queries) UpdateRiskAssessment(ctx context.Context, a *bulkhead.RiskAssessment) error {
 	res, err := q.risk().ExecContext(ctx, `UPDATE risk_assessments SET title = ?, scope = ?, site_id = ?, method = ?, matrix = ?, assessor_id = ?, date = ?, status = ?,
 		next_review = ?, approved_by = ?, approved_at = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
 		a.Title, a.Scope, riskNullStr(a.SiteID), string(a.Method), riskJSON(a.Matrix), riskNullStr(a.AssessorID), a.Date, string(a.Status),
@@ -201,18 +201,18 @@ func (q queries) UpdateAssessment(ctx context.Context, a *bulkhead.Assessment) e
 
 // ---- scenarios
 
-// scenarioScores is the JSON form of a scenario's method scores.
-type scenarioScores struct {
+// riskScenarioScores is the JSON form of a scenario's method scores.
+type riskScenarioScores struct {
 	TVC    *bulkhead.TVCScores    `json:"tvc,omitempty"`
 	Carver *bulkhead.CarverScores `json:"carver,omitempty"`
 	FAIR   json.RawMessage        `json:"fair,omitempty"`
 }
 
-const scenarioCols = `s.id, s.org_id, s.assessment_id, s.threat_id, s.target_type, s.target_id, s.title, s.vulnerability, s.existing_controls,
+const riskScenarioCols = `s.id, s.org_id, s.assessment_id, s.threat_id, s.target_type, s.target_id, s.title, s.vulnerability, s.existing_controls,
 	s.inherent_l, s.inherent_c, s.current_l, s.current_c, s.residual_l, s.residual_c, s.inherent_level, s.current_level, s.residual_level,
 	coalesce(s.owner_id, ''), s.treatment, s.rationale, s.scores, s.created_at, s.updated_at`
 
-func scanScenarioAnd(row riskScanner, more ...any) (*bulkhead.Scenario, error) {
+func riskScanScenarioAnd(row riskScanner, more ...any) (*bulkhead.Scenario, error) {
 	var s bulkhead.Scenario
 	var scores string
 	var created, updated time.Time
@@ -222,7 +222,7 @@ func scanScenarioAnd(row riskScanner, more ...any) (*bulkhead.Scenario, error) {
 	if err := row.Scan(append(dest, more...)...); err != nil {
 		return nil, err
 	}
-	var sc scenarioScores
+	var sc riskScenarioScores
 	if err := json.Unmarshal([]byte(scores), &sc); err != nil {
 		return nil, err
 	}
@@ -231,10 +231,10 @@ func scanScenarioAnd(row riskScanner, more ...any) (*bulkhead.Scenario, error) {
 	return &s, nil
 }
 
-func scanScenario(row riskScanner) (*bulkhead.Scenario, error) { return scanScenarioAnd(row) }
+func riskScanScenario(row riskScanner) (*bulkhead.Scenario, error) { return riskScanScenarioAnd(row) }
 
 func (q queries) Scenario(ctx context.Context, orgID, id string) (*bulkhead.Scenario, error) {
-	s, err := scanScenario(q.risk().QueryRowContext(ctx, `SELECT `+scenarioCols+` FROM risk_scenarios s WHERE s.org_id = ? AND s.id = ?`+q.lock, orgID, id))
+	s, err := riskScanScenario(q.risk().QueryRowContext(ctx, `SELECT `+riskScenarioCols+` FROM risk_scenarios s WHERE s.org_id = ? AND s.id = ?`+q.lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Scenario")
 	}
@@ -242,10 +242,10 @@ func (q queries) Scenario(ctx context.Context, orgID, id string) (*bulkhead.Scen
 }
 
 func (q queries) AssessmentScenarios(ctx context.Context, orgID, assessmentID string) ([]*bulkhead.Scenario, error) {
-	return riskRows(scanScenario)(q.risk().QueryContext(ctx, `SELECT `+scenarioCols+` FROM risk_scenarios s WHERE s.assessment_id = ? AND s.org_id = ? ORDER BY lower(s.title COLLATE "C"), s.id`, assessmentID, orgID))
+	return riskRows(riskScanScenario)(q.risk().QueryContext(ctx, `SELECT `+riskScenarioCols+` FROM risk_scenarios s WHERE s.assessment_id = ? AND s.org_id = ? ORDER BY lower(s.title COLLATE "C"), s.id`, assessmentID, orgID))
 }
 
-var scenarioOrder = map[bulkhead.ScenarioSort][]string{
+var riskScenarioOrder = map[bulkhead.ScenarioSort][]string{
 	bulkhead.ScenarioSortLevel:   {"s.residual_level", "s.current_level", "s.inherent_level"},
 	bulkhead.ScenarioSortTitle:   {`lower(s.title COLLATE "C")`},
 	bulkhead.ScenarioSortUpdated: {"s.updated_at"},
@@ -290,13 +290,13 @@ func (q queries) Scenarios(ctx context.Context, f bulkhead.ScenarioFilter) ([]*b
 		dir = " DESC"
 	}
 	var order []string
-	for _, k := range scenarioOrder[f.Sort] {
+	for _, k := range riskScenarioOrder[f.Sort] {
 		order = append(order, k+dir)
 	}
 	order = append(order, "s.id"+dir)
 	// The page's IDs come from the filtered, sorted index walk; names are
 	// joined for those rows only.
-	rows, err := q.risk().QueryContext(ctx, `SELECT `+scenarioCols+`, t.name, t.family, a.title, coalesce(s.site_id, ''), coalesce(st.name, ''), a.next_review
+	rows, err := q.risk().QueryContext(ctx, `SELECT `+riskScenarioCols+`, t.name, t.family, a.title, coalesce(s.site_id, ''), coalesce(st.name, ''), a.next_review
 		FROM (SELECT s.id FROM `+from+` ORDER BY `+strings.Join(order, ", ")+` LIMIT ? OFFSET ?) p
 		JOIN risk_scenarios s ON s.id = p.id
 		JOIN risk_threats t ON t.id = s.threat_id
@@ -311,7 +311,7 @@ func (q queries) Scenarios(ctx context.Context, f bulkhead.ScenarioFilter) ([]*b
 	for rows.Next() {
 		var r bulkhead.ScenarioRow
 		var next *time.Time
-		s, err := scanScenarioAnd(rows, &r.ThreatName, &r.ThreatFamily, &r.AssessmentTitle, &r.SiteID, &r.SiteName, &next)
+		s, err := riskScanScenarioAnd(rows, &r.ThreatName, &r.ThreatFamily, &r.AssessmentTitle, &r.SiteID, &r.SiteName, &next)
 		if err != nil {
 			return nil, 0, mapErr(err)
 		}
@@ -321,24 +321,24 @@ func (q queries) Scenarios(ctx context.Context, f bulkhead.ScenarioFilter) ([]*b
 	return out, total, mapErr(rows.Err())
 }
 
-func scenarioSite(s *bulkhead.Scenario) any {
+func riskScenarioSite(s *bulkhead.Scenario) any {
 	if s.TargetType == bulkhead.TargetSite {
 		return s.TargetID
 	}
 	return nil
 }
 
-func scenarioScoresJSON(s *bulkhead.Scenario) string {
-	return riskJSON(scenarioScores{TVC: s.TVC, Carver: s.Carver, FAIR: s.FAIR})
+func riskScenarioScoresJSON(s *bulkhead.Scenario) string {
+	return riskJSON(riskScenarioScores{TVC: s.TVC, Carver: s.Carver, FAIR: s.FAIR})
 }
 
 func (q queries) CreateScenario(ctx context.Context, s *bulkhead.Scenario) error {
 	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_scenarios (id, org_id, assessment_id, threat_id, target_type, target_id, site_id, title, vulnerability, existing_controls,
 		inherent_l, inherent_c, current_l, current_c, residual_l, residual_c, inherent_level, current_level, residual_level, owner_id, treatment, rationale, scores, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.OrgID, s.AssessmentID, s.ThreatID, string(s.TargetType), s.TargetID, scenarioSite(s), s.Title, s.Vulnerability, s.ExistingControls,
+		s.ID, s.OrgID, s.AssessmentID, s.ThreatID, string(s.TargetType), s.TargetID, riskScenarioSite(s), s.Title, s.Vulnerability, s.ExistingControls,
 		s.Inherent.Likelihood, s.Inherent.Consequence, s.Current.Likelihood, s.Current.Consequence, s.Residual.Likelihood, s.Residual.Consequence,
-		s.InherentLevel, s.CurrentLevel, s.ResidualLevel, riskNullStr(s.OwnerID), string(s.Treatment), s.Rationale, scenarioScoresJSON(s), s.CreatedAt, s.UpdatedAt)
+		s.InherentLevel, s.CurrentLevel, s.ResidualLevel, riskNullStr(s.OwnerID), string(s.Treatment), s.Rationale, riskScenarioScoresJSON(s), s.CreatedAt, s.UpdatedAt)
 	return mapErr(err)
 }
 
@@ -346,17 +346,17 @@ func (q queries) UpdateScenario(ctx context.Context, s *bulkhead.Scenario) error
 	res, err := q.risk().ExecContext(ctx, `UPDATE risk_scenarios SET threat_id = ?, target_type = ?, target_id = ?, site_id = ?, title = ?, vulnerability = ?, existing_controls = ?,
 		inherent_l = ?, inherent_c = ?, current_l = ?, current_c = ?, residual_l = ?, residual_c = ?, inherent_level = ?, current_level = ?, residual_level = ?,
 		owner_id = ?, treatment = ?, rationale = ?, scores = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
-		s.ThreatID, string(s.TargetType), s.TargetID, scenarioSite(s), s.Title, s.Vulnerability, s.ExistingControls,
+		s.ThreatID, string(s.TargetType), s.TargetID, riskScenarioSite(s), s.Title, s.Vulnerability, s.ExistingControls,
 		s.Inherent.Likelihood, s.Inherent.Consequence, s.Current.Likelihood, s.Current.Consequence, s.Residual.Likelihood, s.Residual.Consequence,
-		s.InherentLevel, s.CurrentLevel, s.ResidualLevel, riskNullStr(s.OwnerID), string(s.Treatment), s.Rationale, scenarioScoresJSON(s), s.UpdatedAt, s.OrgID, s.ID)
+		s.InherentLevel, s.CurrentLevel, s.ResidualLevel, riskNullStr(s.OwnerID), string(s.Treatment), s.Rationale, riskScenarioScoresJSON(s), s.UpdatedAt, s.OrgID, s.ID)
 	return affectedOne(res, err, "Scenario")
 }
 
 // ---- controls
 
-const controlCols = `id, org_id, name, category, coalesce(owner_id, ''), status, site_ids, evidence, effectiveness, description, created_at, updated_at`
+const riskControlCols = `id, org_id, name, category, coalesce(owner_id, ''), status, site_ids, evidence, effectiveness, description, created_at, updated_at`
 
-func scanControl(row riskScanner) (*bulkhead.Control, error) {
+func riskScanControl(row riskScanner) (*bulkhead.Control, error) {
 	var c bulkhead.Control
 	var sites, evidence string
 	var created, updated time.Time
@@ -374,7 +374,7 @@ func scanControl(row riskScanner) (*bulkhead.Control, error) {
 }
 
 func (q queries) Control(ctx context.Context, orgID, id string) (*bulkhead.Control, error) {
-	c, err := scanControl(q.risk().QueryRowContext(ctx, `SELECT `+controlCols+` FROM risk_controls WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
+	c, err := riskScanControl(q.risk().QueryRowContext(ctx, `SELECT `+riskControlCols+` FROM risk_controls WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Control")
 	}
@@ -382,7 +382,7 @@ func (q queries) Control(ctx context.Context, orgID, id string) (*bulkhead.Contr
 }
 
 func (q queries) Controls(ctx context.Context, orgID string) ([]*bulkhead.Control, error) {
-	return riskRows(scanControl)(q.risk().QueryContext(ctx, `SELECT `+controlCols+` FROM risk_controls WHERE org_id = ? ORDER BY lower(name COLLATE "C"), id`, orgID))
+	return riskRows(riskScanControl)(q.risk().QueryContext(ctx, `SELECT `+riskControlCols+` FROM risk_controls WHERE org_id = ? ORDER BY lower(name COLLATE "C"), id`, orgID))
 }
 
 func riskNonNil(xs []string) []string {
@@ -410,9 +410,9 @@ func (q queries) UpdateControl(ctx context.Context, c *bulkhead.Control) error {
 
 // ---- treatment actions
 
-const actionCols = `id, org_id, scenario_id, coalesce(control_id, ''), title, coalesce(owner_id, ''), due, status, created_at, updated_at`
+const riskActionCols = `id, org_id, scenario_id, coalesce(control_id, ''), title, coalesce(owner_id, ''), due, status, created_at, updated_at`
 
-func scanAction(row riskScanner) (*bulkhead.TreatmentAction, error) {
+func riskScanAction(row riskScanner) (*bulkhead.TreatmentAction, error) {
 	var t bulkhead.TreatmentAction
 	var due *time.Time
 	var created, updated time.Time
@@ -424,7 +424,7 @@ func scanAction(row riskScanner) (*bulkhead.TreatmentAction, error) {
 }
 
 func (q queries) TreatmentAction(ctx context.Context, orgID, id string) (*bulkhead.TreatmentAction, error) {
-	t, err := scanAction(q.risk().QueryRowContext(ctx, `SELECT `+actionCols+` FROM risk_treatment_actions WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
+	t, err := riskScanAction(q.risk().QueryRowContext(ctx, `SELECT `+riskActionCols+` FROM risk_treatment_actions WHERE org_id = ? AND id = ?`+q.lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Treatment action")
 	}
@@ -443,12 +443,12 @@ func (q queries) TreatmentActions(ctx context.Context, f bulkhead.TreatmentFilte
 	if f.OpenOnly {
 		where = append(where, "status IN ('open', 'in_progress')")
 	}
-	return riskRows(scanAction)(q.risk().QueryContext(ctx, `SELECT `+actionCols+` FROM risk_treatment_actions WHERE `+strings.Join(where, " AND ")+
+	return riskRows(riskScanAction)(q.risk().QueryContext(ctx, `SELECT `+riskActionCols+` FROM risk_treatment_actions WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY due IS NULL, due, lower(title COLLATE "C"), id`, args...))
 }
 
 func (q queries) CreateTreatmentAction(ctx context.Context, t *bulkhead.TreatmentAction) error {
-	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_treatment_actions (`+strings.ReplaceAll(strings.ReplaceAll(actionCols, "coalesce(control_id, '')", "control_id"), "coalesce(owner_id, '')", "owner_id")+`)
+	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_treatment_actions (`+strings.ReplaceAll(strings.ReplaceAll(riskActionCols, "coalesce(control_id, '')", "control_id"), "coalesce(owner_id, '')", "owner_id")+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.OrgID, t.ScenarioID, riskNullStr(t.ControlID), t.Title, riskNullStr(t.OwnerID), t.Due, string(t.Status), t.CreatedAt, t.UpdatedAt)
 	return mapErr(err)
@@ -462,9 +462,9 @@ func (q queries) UpdateTreatmentAction(ctx context.Context, t *bulkhead.Treatmen
 
 // ---- acceptances
 
-const acceptanceCols = `id, org_id, scenario_id, accepted_by, role, level, rationale, expires_at, created_at`
+const riskAcceptanceCols = `id, org_id, scenario_id, accepted_by, role, level, rationale, expires_at, created_at`
 
-func scanAcceptance(row riskScanner) (*bulkhead.Acceptance, error) {
+func riskScanAcceptance(row riskScanner) (*bulkhead.Acceptance, error) {
 	var a bulkhead.Acceptance
 	var expires, created time.Time
 	if err := row.Scan(&a.ID, &a.OrgID, &a.ScenarioID, &a.AcceptedBy, &a.Role, &a.Level, &a.Rationale, &expires, &created); err != nil {
@@ -476,22 +476,22 @@ func scanAcceptance(row riskScanner) (*bulkhead.Acceptance, error) {
 
 func (q queries) Acceptances(ctx context.Context, orgID, scenarioID string) ([]*bulkhead.Acceptance, error) {
 	if scenarioID == "" {
-		return riskRows(scanAcceptance)(q.risk().QueryContext(ctx, `SELECT `+acceptanceCols+` FROM risk_acceptances WHERE org_id = ? ORDER BY id DESC`, orgID))
+		return riskRows(riskScanAcceptance)(q.risk().QueryContext(ctx, `SELECT `+riskAcceptanceCols+` FROM risk_acceptances WHERE org_id = ? ORDER BY id DESC`, orgID))
 	}
-	return riskRows(scanAcceptance)(q.risk().QueryContext(ctx, `SELECT `+acceptanceCols+` FROM risk_acceptances WHERE org_id = ? AND scenario_id = ? ORDER BY id DESC`, orgID, scenarioID))
+	return riskRows(riskScanAcceptance)(q.risk().QueryContext(ctx, `SELECT `+riskAcceptanceCols+` FROM risk_acceptances WHERE org_id = ? AND scenario_id = ? ORDER BY id DESC`, orgID, scenarioID))
 }
 
 func (q queries) CreateAcceptance(ctx context.Context, a *bulkhead.Acceptance) error {
-	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_acceptances (`+acceptanceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := q.risk().ExecContext(ctx, `INSERT INTO risk_acceptances (`+riskAcceptanceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OrgID, a.ScenarioID, a.AcceptedBy, string(a.Role), a.Level, a.Rationale, a.ExpiresAt, a.CreatedAt)
 	return mapErr(err)
 }
 
 // ---- simulation runs
 
-const runCols = `id, org_id, coalesce(scenario_id, ''), iterations, input, output, created_by, created_at`
+const riskRunCols = `id, org_id, coalesce(scenario_id, ''), iterations, input, output, created_by, created_at`
 
-func scanRun(row riskScanner) (*bulkhead.SimulationRun, error) {
+func riskScanRun(row riskScanner) (*bulkhead.SimulationRun, error) {
 	var r bulkhead.SimulationRun
 	var in, out string
 	var created time.Time
@@ -503,7 +503,7 @@ func scanRun(row riskScanner) (*bulkhead.SimulationRun, error) {
 }
 
 func (q queries) SimulationRun(ctx context.Context, orgID, id string) (*bulkhead.SimulationRun, error) {
-	r, err := scanRun(q.risk().QueryRowContext(ctx, `SELECT `+runCols+` FROM risk_simulation_runs WHERE org_id = ? AND id = ?`, orgID, id))
+	r, err := riskScanRun(q.risk().QueryRowContext(ctx, `SELECT `+riskRunCols+` FROM risk_simulation_runs WHERE org_id = ? AND id = ?`, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Simulation run")
 	}
@@ -512,9 +512,9 @@ func (q queries) SimulationRun(ctx context.Context, orgID, id string) (*bulkhead
 
 func (q queries) SimulationRuns(ctx context.Context, orgID, scenarioID string, limit int) ([]*bulkhead.SimulationRun, error) {
 	if scenarioID == "" {
-		return riskRows(scanRun)(q.risk().QueryContext(ctx, `SELECT `+runCols+` FROM risk_simulation_runs WHERE org_id = ? AND scenario_id IS NULL ORDER BY id DESC LIMIT ?`, orgID, limit))
+		return riskRows(riskScanRun)(q.risk().QueryContext(ctx, `SELECT `+riskRunCols+` FROM risk_simulation_runs WHERE org_id = ? AND scenario_id IS NULL ORDER BY id DESC LIMIT ?`, orgID, limit))
 	}
-	return riskRows(scanRun)(q.risk().QueryContext(ctx, `SELECT `+runCols+` FROM risk_simulation_runs WHERE org_id = ? AND scenario_id = ? ORDER BY id DESC LIMIT ?`, orgID, scenarioID, limit))
+	return riskRows(riskScanRun)(q.risk().QueryContext(ctx, `SELECT `+riskRunCols+` FROM risk_simulation_runs WHERE org_id = ? AND scenario_id = ? ORDER BY id DESC LIMIT ?`, orgID, scenarioID, limit))
 }
 
 func (q queries) CreateSimulationRun(ctx context.Context, r *bulkhead.SimulationRun) error {
@@ -524,24 +524,24 @@ func (q queries) CreateSimulationRun(ctx context.Context, r *bulkhead.Simulation
 }
 
 // riskQ runs the risk queries, written with ? placeholders as for SQLite,
-// on PostgreSQL: rebind numbers the placeholders.
+// on PostgreSQL: riskRebind numbers the placeholders.
 type riskQ struct{ q querier }
 
 func (r riskQ) QueryRowContext(ctx context.Context, sql string, args ...any) pgx.Row {
-	return r.q.QueryRow(ctx, rebind(sql), args...)
+	return r.q.QueryRow(ctx, riskRebind(sql), args...)
 }
 
 func (r riskQ) QueryContext(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return r.q.Query(ctx, rebind(sql), args...)
+	return r.q.Query(ctx, riskRebind(sql), args...)
 }
 
 func (r riskQ) ExecContext(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return r.q.Exec(ctx, rebind(sql), args...)
+	return r.q.Exec(ctx, riskRebind(sql), args...)
 }
 
-// rebind turns ? placeholders into $1, $2, …; the risk queries hold no
+// riskRebind turns ? placeholders into $1, $2, …; the risk queries hold no
 // other question marks.
-func rebind(sql string) string {
+func riskRebind(sql string) string {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(sql); i++ {

@@ -62,7 +62,7 @@ func (s *Service) riskTasks(ctx context.Context, a Actor) ([]Task, error) {
 			if x.ResidualLevel < acc.Level { // treated since: nothing left to accept at that level
 				continue
 			}
-			out = append(out, Task{Kind: TaskRiskAcceptanceExpired, Title: x.Title, Href: "/risk/scenarios/" + x.ID, Due: acc.ExpiresAt, Overdue: true, SiteID: scenarioSiteID(x)})
+			out = append(out, Task{Kind: TaskRiskAcceptanceExpired, Title: x.Title, Href: "/risk/scenarios/" + x.ID, Due: acc.ExpiresAt, Overdue: true, SiteID: riskScenarioSiteID(x)})
 		}
 	}
 	acts, err := s.store.TreatmentActions(ctx, bulkhead.TreatmentFilter{OrgID: a.OrgID, OpenOnly: true})
@@ -77,7 +77,7 @@ func (s *Service) riskTasks(ctx context.Context, a Actor) ([]Task, error) {
 		out = append(out, Task{Kind: TaskRiskActionOverdue, Title: t.Title, Href: "/risk/treatments/" + t.ID, Due: *t.Due, Overdue: true})
 	}
 	if assessor {
-		as, err := s.store.Assessments(ctx, a.OrgID)
+		as, err := s.store.RiskAssessments(ctx, a.OrgID)
 		if err != nil {
 			return nil, err
 		}
@@ -90,15 +90,15 @@ func (s *Service) riskTasks(ctx context.Context, a Actor) ([]Task, error) {
 	return out, nil
 }
 
-func scenarioSiteID(x *bulkhead.Scenario) string {
+func riskScenarioSiteID(x *bulkhead.Scenario) string {
 	if x.TargetType == bulkhead.TargetSite {
 		return x.TargetID
 	}
 	return ""
 }
 
-// demoThreats is the demo's threat catalogue.
-var demoThreats = []struct{ ref, name, family, desc string }{
+// riskDemoThreats is the demo's threat catalogue.
+var riskDemoThreats = []struct{ ref, name, family, desc string }{
 	{"T-CARGO-01", "Cargo theft", "cargo", "Theft of goods from a trailer, container or warehouse, including theft from a parked vehicle."},
 	{"T-CARGO-02", "Hijacking", "cargo", "Taking a vehicle and its load by force or threat while it is moving or stopped."},
 	{"T-CARGO-03", "Fictitious pick-up", "cargo", "A criminal posing as a legitimate carrier collects a load with forged documents."},
@@ -121,7 +121,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 	top := d.as(bulkhead.RoleTopManagement)
 	siteo := d.as(bulkhead.RoleSiteOfficer)
 	threats := map[string]*bulkhead.Threat{}
-	for _, t := range demoThreats {
+	for _, t := range riskDemoThreats {
 		th, err := s.CreateThreat(ctx, secm, bulkhead.ThreatInput{Ref: sp(t.ref), Name: sp(t.name), Family: sp(t.family), Description: sp(t.desc)})
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 	}
 
 	// Venlo DC: approved, on the 5×5 matrix.
-	venloA, err := s.CreateAssessment(ctx, secm, bulkhead.AssessmentInput{Title: sp("Venlo DC security risk assessment 2026"), Scope: sp("Warehouse, docks, yard and gatehouse of the Venlo DC; high-value consumer electronics."),
+	venloA, err := s.CreateRiskAssessment(ctx, secm, bulkhead.RiskAssessmentInput{Title: sp("Venlo DC security risk assessment 2026"), Scope: sp("Warehouse, docks, yard and gatehouse of the Venlo DC; high-value consumer electronics."),
 		SiteID: sp(venlo.ID), Method: sp("matrix"), Matrix: sp(Matrix5x5), Date: day(-60), NextReview: day(300)})
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 		owner, treat, why             string
 	}
 	r := func(l, c int) bulkhead.Rating { return bulkhead.Rating{Likelihood: l, Consequence: c} }
-	add := func(as *bulkhead.Assessment, site *bulkhead.Site, x sc) (*bulkhead.Scenario, error) {
+	add := func(as *bulkhead.RiskAssessment, site *bulkhead.Site, x sc) (*bulkhead.Scenario, error) {
 		in := bulkhead.ScenarioInput{AssessmentID: &as.ID, ThreatID: &threats[x.threat].ID, TargetType: sp("site"), TargetID: &site.ID, Title: sp(x.title),
 			Vulnerability: sp(x.vuln), ExistingControls: sp(x.existing), Inherent: &x.inh, Current: &x.cur, Residual: &x.res, OwnerID: sp(x.owner),
 			Treatment: sp(x.treat), Rationale: sp(x.why)}
@@ -199,10 +199,10 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 			insider = got
 		}
 	}
-	if _, err := s.SetAssessmentStatus(ctx, secm, venloA.ID, bulkhead.AssessmentInReview); err != nil {
+	if _, err := s.SetRiskAssessmentStatus(ctx, secm, venloA.ID, bulkhead.RiskInReview); err != nil {
 		return err
 	}
-	if _, err := s.SetAssessmentStatus(ctx, top, venloA.ID, bulkhead.AssessmentApproved); err != nil {
+	if _, err := s.SetRiskAssessmentStatus(ctx, top, venloA.ID, bulkhead.RiskApproved); err != nil {
 		return err
 	}
 	// The insider risk was accepted a year ago for six months: expired.
@@ -213,7 +213,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 	}
 
 	// Nuevo Laredo yard: in review.
-	nldA, err := s.CreateAssessment(ctx, siteo, bulkhead.AssessmentInput{Title: sp("Nuevo Laredo border yard assessment"), Scope: sp("Trailer yard, gate and northbound C-TPAT long-haul to Laredo, TX."),
+	nldA, err := s.CreateRiskAssessment(ctx, siteo, bulkhead.RiskAssessmentInput{Title: sp("Nuevo Laredo border yard assessment"), Scope: sp("Trailer yard, gate and northbound C-TPAT long-haul to Laredo, TX."),
 		SiteID: sp(nld.ID), Method: sp("matrix"), Matrix: sp(Matrix5x5), Date: day(-20), NextReview: day(-5)})
 	if err != nil {
 		return err
@@ -238,7 +238,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 		}
 		nldList = append(nldList, got)
 	}
-	if _, err := s.SetAssessmentStatus(ctx, siteo, nldA.ID, bulkhead.AssessmentInReview); err != nil {
+	if _, err := s.SetRiskAssessmentStatus(ctx, siteo, nldA.ID, bulkhead.RiskInReview); err != nil {
 		return err
 	}
 
@@ -265,7 +265,7 @@ func (s *Service) demoRisk(ctx context.Context, d *demoOrg) error {
 
 	// A quantitative scenario: cargo theft on the Venlo → Antwerp linehaul
 	// (the lane's origin site is its target until lanes are records).
-	qa, err := s.CreateAssessment(ctx, secm, bulkhead.AssessmentInput{Title: sp("Linehaul cargo theft, quantitative"), Scope: sp("Road linehaul Venlo DC → Antwerp cross-dock, high-value electronics."),
+	qa, err := s.CreateRiskAssessment(ctx, secm, bulkhead.RiskAssessmentInput{Title: sp("Linehaul cargo theft, quantitative"), Scope: sp("Road linehaul Venlo DC → Antwerp cross-dock, high-value electronics."),
 		SiteID: sp(venlo.ID), Method: sp("fair"), Matrix: sp(Matrix5x5), Date: day(-10), NextReview: day(180)})
 	if err != nil {
 		return err

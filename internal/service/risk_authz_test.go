@@ -29,7 +29,7 @@ const testFAIR = `{"tef":{"type":"pert_vose","min":1,"mode":3,"max":8},"vulnerab
 // riskFixture is the risk records the action tests work on.
 type riskFixture struct {
 	threat     *bulkhead.Threat
-	assessment *bulkhead.Assessment
+	assessment *bulkhead.RiskAssessment
 	scenario   *bulkhead.Scenario // residual above the appetite, owned by the security manager
 	quant      *bulkhead.Scenario // with quantitative inputs
 	control    *bulkhead.Control
@@ -43,7 +43,7 @@ func newRiskFixture(svc *service.Service, f *fixture) (*riskFixture, error) {
 	if rf.threat, err = svc.CreateThreat(ctx, sys, bulkhead.ThreatInput{Name: ptr("Cargo theft"), Family: ptr("cargo")}); err != nil {
 		return nil, err
 	}
-	if rf.assessment, err = svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: ptr("Fixture assessment"), Method: ptr("matrix"), Date: ptr("2026-01-10"), SiteID: &f.site.ID}); err != nil {
+	if rf.assessment, err = svc.CreateRiskAssessment(ctx, sys, bulkhead.RiskAssessmentInput{Title: ptr("Fixture assessment"), Method: ptr("matrix"), Date: ptr("2026-01-10"), SiteID: &f.site.ID}); err != nil {
 		return nil, err
 	}
 	owner := f.actors[bulkhead.RoleSecurityManager].UserID
@@ -51,7 +51,7 @@ func newRiskFixture(svc *service.Service, f *fixture) (*riskFixture, error) {
 		Title: ptr("Theft from the dock"), Inherent: &bulkhead.Rating{Likelihood: 5, Consequence: 5}, Residual: &bulkhead.Rating{Likelihood: 4, Consequence: 4}, OwnerID: &owner}); err != nil {
 		return nil, err
 	}
-	qa, err := svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: ptr("Quantitative"), Method: ptr("fair"), Date: ptr("2026-01-10")})
+	qa, err := svc.CreateRiskAssessment(ctx, sys, bulkhead.RiskAssessmentInput{Title: ptr("Quantitative"), Method: ptr("fair"), Date: ptr("2026-01-10")})
 	if err != nil {
 		return nil, err
 	}
@@ -103,19 +103,19 @@ func riskActionTests(svc *service.Service, f *fixture) map[service.Action]func(a
 			return err
 		}),
 		service.ActRiskApprove: guard(func(a service.Actor) error {
-			x, err := svc.Assessment(ctx, sys, rf.assessment.ID)
+			x, err := svc.RiskAssessment(ctx, sys, rf.assessment.ID)
 			if err != nil {
 				return err
 			}
-			if x.Status == bulkhead.AssessmentDraft {
-				if _, err := svc.SetAssessmentStatus(ctx, sys, x.ID, bulkhead.AssessmentInReview); err != nil {
+			if x.Status == bulkhead.RiskDraft {
+				if _, err := svc.SetRiskAssessmentStatus(ctx, sys, x.ID, bulkhead.RiskInReview); err != nil {
 					return err
 				}
 			}
-			if _, err := svc.SetAssessmentStatus(ctx, a, x.ID, bulkhead.AssessmentApproved); err != nil {
+			if _, err := svc.SetRiskAssessmentStatus(ctx, a, x.ID, bulkhead.RiskApproved); err != nil {
 				return err
 			}
-			_, err = svc.SetAssessmentStatus(ctx, sys, x.ID, bulkhead.AssessmentDraft)
+			_, err = svc.SetRiskAssessmentStatus(ctx, sys, x.ID, bulkhead.RiskDraft)
 			return err
 		}),
 		service.ActRiskControl: guard(func(a service.Actor) error {

@@ -35,15 +35,15 @@ const (
 	Matrix3x3 = "3x3"
 )
 
-// builtinMatrices are the shipped matrices, read once from riskdata.
-var builtinMatrices = func() map[string]*bulkhead.RiskMatrix {
+// riskBuiltinMatrices are the shipped matrices, read once from riskdata.
+var riskBuiltinMatrices = func() map[string]*bulkhead.RiskMatrix {
 	out := map[string]*bulkhead.RiskMatrix{}
 	for key, file := range map[string]string{Matrix5x5: "riskdata/matrix-5x5.yaml", Matrix3x3: "riskdata/matrix-3x3.yaml"} {
 		b, err := riskData.ReadFile(file)
 		if err != nil {
 			panic(err)
 		}
-		ms, err := matricesFromLibrary(b)
+		ms, err := riskMatricesFromLibrary(b)
 		if err != nil || len(ms) != 1 {
 			panic(fmt.Sprintf("service: %s: %v", file, err))
 		}
@@ -55,15 +55,15 @@ var builtinMatrices = func() map[string]*bulkhead.RiskMatrix {
 
 // BuiltinMatrix returns a copy of a shipped matrix ("5x5" or "3x3").
 func BuiltinMatrix(key string) (*bulkhead.RiskMatrix, bool) {
-	m, ok := builtinMatrices[key]
+	m, ok := riskBuiltinMatrices[key]
 	if !ok {
 		return nil, false
 	}
-	c := cloneMatrix(m)
+	c := riskCloneMatrix(m)
 	return c, true
 }
 
-func cloneMatrix(m *bulkhead.RiskMatrix) *bulkhead.RiskMatrix {
+func riskCloneMatrix(m *bulkhead.RiskMatrix) *bulkhead.RiskMatrix {
 	c := *m
 	c.Likelihood = slices.Clone(m.Likelihood)
 	c.Consequence = slices.Clone(m.Consequence)
@@ -75,11 +75,11 @@ func cloneMatrix(m *bulkhead.RiskMatrix) *bulkhead.RiskMatrix {
 	return &c
 }
 
-// matricesFromLibrary reads the risk_matrix objects of a CISO Assistant
+// riskMatricesFromLibrary reads the risk_matrix objects of a CISO Assistant
 // library. Levels are ordered by their id; the grid's rows are the
 // probabilities and its columns the impacts, in id order, as CISO
 // Assistant lays them out. EINVALID with the problem under "file".
-func matricesFromLibrary(data []byte) ([]*bulkhead.RiskMatrix, error) {
+func riskMatricesFromLibrary(data []byte) ([]*bulkhead.RiskMatrix, error) {
 	lib, err := catalog.ParseBytes(data)
 	if err != nil {
 		return nil, bulkhead.Invalid(map[string]string{"file": bulkhead.FieldRiskMatrix})
@@ -130,7 +130,7 @@ func (s *Service) RiskMatrices(ctx context.Context, a Actor) ([]*bulkhead.RiskMa
 	if err := authorize(a, ActRiskRead); err != nil {
 		return nil, err
 	}
-	out := []*bulkhead.RiskMatrix{cloneMatrix(builtinMatrices[Matrix5x5]), cloneMatrix(builtinMatrices[Matrix3x3])}
+	out := []*bulkhead.RiskMatrix{riskCloneMatrix(riskBuiltinMatrices[Matrix5x5]), riskCloneMatrix(riskBuiltinMatrices[Matrix3x3])}
 	imported, err := s.store.RiskMatrices(ctx, a.OrgID)
 	if err != nil {
 		return nil, err
@@ -138,8 +138,8 @@ func (s *Service) RiskMatrices(ctx context.Context, a Actor) ([]*bulkhead.RiskMa
 	return append(out, imported...), nil
 }
 
-// matrixFor resolves a matrix key or ID for an organisation. EINVALID.
-func matrixFor(ctx context.Context, r bulkhead.Reader, orgID, key string) (*bulkhead.RiskMatrix, error) {
+// riskMatrixFor resolves a matrix key or ID for an organisation. EINVALID.
+func riskMatrixFor(ctx context.Context, r bulkhead.Reader, orgID, key string) (*bulkhead.RiskMatrix, error) {
 	if m, ok := BuiltinMatrix(key); ok {
 		return m, nil
 	}
@@ -159,7 +159,7 @@ func (s *Service) ImportRiskMatrices(ctx context.Context, a Actor, data []byte) 
 	if err := authorize(a, ActRiskCatalogue); err != nil {
 		return nil, err
 	}
-	ms, err := matricesFromLibrary(data)
+	ms, err := riskMatricesFromLibrary(data)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (s *Service) UpdateRiskSettings(ctx context.Context, a Actor, appetite int,
 	}
 	var out *bulkhead.RiskSettings
 	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		m, err := matrixFor(ctx, tx, a.OrgID, matrixID)
+		m, err := riskMatrixFor(ctx, tx, a.OrgID, matrixID)
 		if err != nil {
 			return err
 		}
@@ -268,7 +268,7 @@ func (s *Service) ImportThreats(ctx context.Context, a Actor, data []byte, famil
 			if err := tx.CreateThreat(ctx, t); err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, a, "risk_threat.import", "risk_threat", t.ID, map[string]any{"after": threatAudit(t), "urn": t.URN}); err != nil {
+			if err := s.record(ctx, tx, a, "risk_threat.import", "risk_threat", t.ID, map[string]any{"after": riskThreatAudit(t), "urn": t.URN}); err != nil {
 				return err
 			}
 			seen[t.URN], refs[t.Ref] = t.URN != "", t.Ref != ""

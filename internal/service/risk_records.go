@@ -14,7 +14,7 @@ import (
 
 // ---- audit views
 
-func threatAudit(t *bulkhead.Threat) map[string]any {
+func riskThreatAudit(t *bulkhead.Threat) map[string]any {
 	return map[string]any{"ref": t.Ref, "name": t.Name, "family": string(t.Family), "description": t.Description}
 }
 
@@ -25,7 +25,7 @@ func riskDateStr(t *time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-func assessmentAudit(x *bulkhead.Assessment) map[string]any {
+func riskAssessmentAudit(x *bulkhead.RiskAssessment) map[string]any {
 	return map[string]any{"title": x.Title, "scope": x.Scope, "site_id": x.SiteID, "method": string(x.Method), "matrix": x.Matrix.Name,
 		"assessor_id": x.AssessorID, "date": x.Date.Format(time.DateOnly), "status": string(x.Status), "next_review": riskDateStr(x.NextReview)}
 }
@@ -42,7 +42,7 @@ func riskItoa(n int) string {
 	return string(b)
 }
 
-func scenarioAudit(x *bulkhead.Scenario) map[string]any {
+func riskScenarioAudit(x *bulkhead.Scenario) map[string]any {
 	m := map[string]any{"title": x.Title, "threat_id": x.ThreatID, "target": string(x.TargetType) + ":" + x.TargetID,
 		"vulnerability": x.Vulnerability, "existing_controls": x.ExistingControls,
 		"inherent": riskRatingStr(x.Inherent), "current": riskRatingStr(x.Current), "residual": riskRatingStr(x.Residual),
@@ -60,12 +60,12 @@ func scenarioAudit(x *bulkhead.Scenario) map[string]any {
 	return m
 }
 
-func controlAudit(c *bulkhead.Control) map[string]any {
+func riskControlAudit(c *bulkhead.Control) map[string]any {
 	return map[string]any{"name": c.Name, "category": string(c.Category), "owner_id": c.OwnerID, "status": string(c.Status),
 		"site_ids": strings.Join(c.SiteIDs, ","), "evidence": strings.Join(c.Evidence, " "), "effectiveness": c.Effectiveness, "description": c.Description}
 }
 
-func actionAudit(t *bulkhead.TreatmentAction) map[string]any {
+func riskActionAudit(t *bulkhead.TreatmentAction) map[string]any {
 	return map[string]any{"title": t.Title, "control_id": t.ControlID, "owner_id": t.OwnerID, "due": riskDateStr(t.Due), "status": string(t.Status)}
 }
 
@@ -164,7 +164,7 @@ func (s *Service) CreateThreat(ctx context.Context, a Actor, in bulkhead.ThreatI
 		if err := tx.CreateThreat(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk_threat.create", "risk_threat", t.ID, map[string]any{"after": threatAudit(t)})
+		return s.record(ctx, tx, a, "risk_threat.create", "risk_threat", t.ID, map[string]any{"after": riskThreatAudit(t)})
 	})
 	if err != nil {
 		return nil, err
@@ -183,13 +183,13 @@ func (s *Service) UpdateThreat(ctx context.Context, a Actor, id string, in bulkh
 		if err != nil {
 			return err
 		}
-		before := threatAudit(t)
+		before := riskThreatAudit(t)
 		in.Apply(t)
 		if err := t.Validate(); err != nil {
 			return err
 		}
 		out = t
-		changes := diff(before, threatAudit(t))
+		changes := diff(before, riskThreatAudit(t))
 		if len(changes) == 0 {
 			return nil
 		}
@@ -207,30 +207,30 @@ func (s *Service) UpdateThreat(ctx context.Context, a Actor, id string, in bulkh
 
 // ---- assessments
 
-// Assessments lists the organisation's assessments, newest first. EFORBIDDEN.
-func (s *Service) Assessments(ctx context.Context, a Actor) ([]*bulkhead.Assessment, error) {
+// RiskAssessments lists the organisation's assessments, newest first. EFORBIDDEN.
+func (s *Service) RiskAssessments(ctx context.Context, a Actor) ([]*bulkhead.RiskAssessment, error) {
 	if err := authorize(a, ActRiskRead); err != nil {
 		return nil, err
 	}
-	return s.store.Assessments(ctx, a.OrgID)
+	return s.store.RiskAssessments(ctx, a.OrgID)
 }
 
-// Assessment returns an assessment. EFORBIDDEN, ENOTFOUND.
-func (s *Service) Assessment(ctx context.Context, a Actor, id string) (*bulkhead.Assessment, error) {
+// RiskAssessment returns an assessment. EFORBIDDEN, ENOTFOUND.
+func (s *Service) RiskAssessment(ctx context.Context, a Actor, id string) (*bulkhead.RiskAssessment, error) {
 	if err := authorize(a, ActRiskRead); err != nil {
 		return nil, err
 	}
-	return s.store.Assessment(ctx, a.OrgID, id)
+	return s.store.RiskAssessment(ctx, a.OrgID, id)
 }
 
-// CreateAssessment starts a draft assessment on the chosen matrix (default:
+// RiskCreateAssessment starts a draft assessment on the chosen matrix (default:
 // the organisation's), which it keeps a copy of. EFORBIDDEN, EINVALID.
-func (s *Service) CreateAssessment(ctx context.Context, a Actor, in bulkhead.AssessmentInput) (*bulkhead.Assessment, error) {
+func (s *Service) CreateRiskAssessment(ctx context.Context, a Actor, in bulkhead.RiskAssessmentInput) (*bulkhead.RiskAssessment, error) {
 	if err := authorize(a, ActRiskAssess); err != nil {
 		return nil, err
 	}
 	now := s.now()
-	x := &bulkhead.Assessment{ID: bulkhead.NewID(), OrgID: a.OrgID, Status: bulkhead.AssessmentDraft, CreatedAt: now, UpdatedAt: now}
+	x := &bulkhead.RiskAssessment{ID: bulkhead.NewID(), OrgID: a.OrgID, Status: bulkhead.RiskDraft, CreatedAt: now, UpdatedAt: now}
 	if !a.System {
 		x.AssessorID = a.UserID
 	}
@@ -248,10 +248,10 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, in bulkhead.Ass
 			}
 			key = st.MatrixID
 		}
-		m, err := matrixFor(ctx, tx, a.OrgID, key)
+		m, err := riskMatrixFor(ctx, tx, a.OrgID, key)
 		if err != nil {
 			f["matrix"] = bulkhead.FieldChoice
-			m = builtinMatrices[Matrix5x5]
+			m = riskBuiltinMatrices[Matrix5x5]
 		}
 		x.Matrix = m
 		if err := riskCheckSite(ctx, tx, a.OrgID, "site_id", x.SiteID, f); err != nil {
@@ -263,10 +263,10 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, in bulkhead.Ass
 		if err := x.Validate(f); err != nil {
 			return err
 		}
-		if err := tx.CreateAssessment(ctx, x); err != nil {
+		if err := tx.CreateRiskAssessment(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk_assessment.create", "risk_assessment", x.ID, map[string]any{"after": assessmentAudit(x)})
+		return s.record(ctx, tx, a, "risk_assessment.create", "risk_assessment", x.ID, map[string]any{"after": riskAssessmentAudit(x)})
 	})
 	if err != nil {
 		return nil, err
@@ -274,19 +274,19 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, in bulkhead.Ass
 	return x, nil
 }
 
-// UpdateAssessment changes an assessment's fields (not its matrix or
+// RiskUpdateAssessment changes an assessment's fields (not its matrix or
 // status). EFORBIDDEN, ENOTFOUND, EINVALID.
-func (s *Service) UpdateAssessment(ctx context.Context, a Actor, id string, in bulkhead.AssessmentInput) (*bulkhead.Assessment, error) {
+func (s *Service) UpdateRiskAssessment(ctx context.Context, a Actor, id string, in bulkhead.RiskAssessmentInput) (*bulkhead.RiskAssessment, error) {
 	if err := authorize(a, ActRiskAssess); err != nil {
 		return nil, err
 	}
-	var out *bulkhead.Assessment
+	var out *bulkhead.RiskAssessment
 	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		x, err := tx.Assessment(ctx, a.OrgID, id)
+		x, err := tx.RiskAssessment(ctx, a.OrgID, id)
 		if err != nil {
 			return err
 		}
-		before := assessmentAudit(x)
+		before := riskAssessmentAudit(x)
 		f := map[string]string{}
 		method := x.Method
 		in.Matrix = nil
@@ -310,12 +310,12 @@ func (s *Service) UpdateAssessment(ctx context.Context, a Actor, id string, in b
 			return err
 		}
 		out = x
-		changes := diff(before, assessmentAudit(x))
+		changes := diff(before, riskAssessmentAudit(x))
 		if len(changes) == 0 {
 			return nil
 		}
 		x.UpdatedAt = s.now()
-		if err := tx.UpdateAssessment(ctx, x); err != nil {
+		if err := tx.UpdateRiskAssessment(ctx, x); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "risk_assessment.update", "risk_assessment", x.ID, map[string]any{"changes": changes})
@@ -326,38 +326,38 @@ func (s *Service) UpdateAssessment(ctx context.Context, a Actor, id string, in b
 	return out, nil
 }
 
-// SetAssessmentStatus moves an assessment through its workflow: draft →
+// RiskSetAssessmentStatus moves an assessment through its workflow: draft →
 // in_review (risk.assess; every scenario must have a residual rating),
 // in_review → approved (risk.approve), in_review → draft (returned) and
 // approved → draft (reopened) (risk.assess). EFORBIDDEN, ENOTFOUND,
 // EINVALID, ECONFLICT.
-func (s *Service) SetAssessmentStatus(ctx context.Context, a Actor, id string, to bulkhead.AssessmentStatus) (*bulkhead.Assessment, error) {
+func (s *Service) SetRiskAssessmentStatus(ctx context.Context, a Actor, id string, to bulkhead.RiskAssessmentStatus) (*bulkhead.RiskAssessment, error) {
 	need := ActRiskAssess
-	if to == bulkhead.AssessmentApproved {
+	if to == bulkhead.RiskApproved {
 		need = ActRiskApprove
 	}
 	if err := authorize(a, need); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(bulkhead.AssessmentStatuses, to) {
+	if !slices.Contains(bulkhead.RiskAssessmentStatuses, to) {
 		return nil, bulkhead.Invalid(map[string]string{"status": bulkhead.FieldChoice})
 	}
-	var out *bulkhead.Assessment
+	var out *bulkhead.RiskAssessment
 	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		x, err := tx.Assessment(ctx, a.OrgID, id)
+		x, err := tx.RiskAssessment(ctx, a.OrgID, id)
 		if err != nil {
 			return err
 		}
 		out = x
 		from := x.Status
-		ok := (from == bulkhead.AssessmentDraft && to == bulkhead.AssessmentInReview) ||
-			(from == bulkhead.AssessmentInReview && (to == bulkhead.AssessmentApproved || to == bulkhead.AssessmentDraft)) ||
-			(from == bulkhead.AssessmentApproved && to == bulkhead.AssessmentDraft)
+		ok := (from == bulkhead.RiskDraft && to == bulkhead.RiskInReview) ||
+			(from == bulkhead.RiskInReview && (to == bulkhead.RiskApproved || to == bulkhead.RiskDraft)) ||
+			(from == bulkhead.RiskApproved && to == bulkhead.RiskDraft)
 		if !ok {
 			return &bulkhead.Error{Code: bulkhead.ECONFLICT, Message: "An assessment cannot move from " + string(from) + " to " + string(to) + ".",
 				Fields: map[string]string{"status": bulkhead.FieldChoice}}
 		}
-		if to == bulkhead.AssessmentInReview {
+		if to == bulkhead.RiskInReview {
 			scs, err := tx.AssessmentScenarios(ctx, a.OrgID, x.ID)
 			if err != nil {
 				return err
@@ -374,7 +374,7 @@ func (s *Service) SetAssessmentStatus(ctx context.Context, a Actor, id string, t
 		}
 		now := s.now()
 		x.Status, x.UpdatedAt = to, now
-		if to == bulkhead.AssessmentApproved {
+		if to == bulkhead.RiskApproved {
 			x.ApprovedAt = &now
 			x.ApprovedBy = ""
 			if !a.System {
@@ -383,7 +383,7 @@ func (s *Service) SetAssessmentStatus(ctx context.Context, a Actor, id string, t
 		} else {
 			x.ApprovedAt, x.ApprovedBy = nil, ""
 		}
-		if err := tx.UpdateAssessment(ctx, x); err != nil {
+		if err := tx.UpdateRiskAssessment(ctx, x); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "risk_assessment.status", "risk_assessment", x.ID, map[string]any{"from": string(from), "to": string(to)})
@@ -398,7 +398,7 @@ func (s *Service) SetAssessmentStatus(ctx context.Context, a Actor, id string, t
 
 // rate fills a scenario's levels from its assessment's matrix; TVC and
 // CARVER scores, when given under those methods, set the current rating.
-func riskRate(x *bulkhead.Scenario, as *bulkhead.Assessment) {
+func riskRate(x *bulkhead.Scenario, as *bulkhead.RiskAssessment) {
 	m := as.Matrix
 	switch {
 	case as.Method == bulkhead.MethodTVC && x.TVC != nil && x.TVC.Threat >= 1 && x.TVC.Threat <= 5 && x.TVC.Vulnerability >= 1 && x.TVC.Vulnerability <= 5 && x.TVC.Consequence >= 1 && x.TVC.Consequence <= 5:
@@ -456,7 +456,7 @@ func (s *Service) AssessmentScenarios(ctx context.Context, a Actor, assessmentID
 	if err := authorize(a, ActRiskRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.Assessment(ctx, a.OrgID, assessmentID); err != nil {
+	if _, err := s.store.RiskAssessment(ctx, a.OrgID, assessmentID); err != nil {
 		return nil, err
 	}
 	return s.store.AssessmentScenarios(ctx, a.OrgID, assessmentID)
@@ -478,7 +478,7 @@ func (s *Service) ScenarioHistory(ctx context.Context, a Actor, id string, limit
 }
 
 // checkScenario validates a scenario and its references in tx.
-func riskCheckScenario(ctx context.Context, tx bulkhead.Tx, orgID string, x *bulkhead.Scenario, as *bulkhead.Assessment) error {
+func riskCheckScenario(ctx context.Context, tx bulkhead.Tx, orgID string, x *bulkhead.Scenario, as *bulkhead.RiskAssessment) error {
 	f := map[string]string{}
 	if x.ThreatID != "" {
 		if _, err := tx.Threat(ctx, orgID, x.ThreatID); err != nil {
@@ -496,7 +496,7 @@ func riskCheckScenario(ctx context.Context, tx bulkhead.Tx, orgID string, x *bul
 	}
 	fairMsg := ""
 	if x.FAIR != nil {
-		if _, err := fairScenarioInput(x, 1, 0); err != nil {
+		if _, err := riskFairScenarioInput(x, 1, 0); err != nil {
 			for k, v := range bulkhead.ErrorFields(err) {
 				f[k] = v
 			}
@@ -526,7 +526,7 @@ func (s *Service) CreateScenario(ctx context.Context, a Actor, in bulkhead.Scena
 	x := &bulkhead.Scenario{ID: bulkhead.NewID(), OrgID: a.OrgID, AssessmentID: strings.TrimSpace(*in.AssessmentID), TargetType: bulkhead.TargetSite, CreatedAt: now, UpdatedAt: now}
 	in.Apply(x)
 	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		as, err := tx.Assessment(ctx, a.OrgID, x.AssessmentID)
+		as, err := tx.RiskAssessment(ctx, a.OrgID, x.AssessmentID)
 		if err != nil {
 			if bulkhead.ErrorCode(err) == bulkhead.ENOTFOUND {
 				return bulkhead.Invalid(map[string]string{"assessment_id": bulkhead.FieldChoice})
@@ -540,7 +540,7 @@ func (s *Service) CreateScenario(ctx context.Context, a Actor, in bulkhead.Scena
 		if err := tx.CreateScenario(ctx, x); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk_scenario.create", "risk_scenario", x.ID, map[string]any{"after": scenarioAudit(x), "assessment_id": x.AssessmentID})
+		return s.record(ctx, tx, a, "risk_scenario.create", "risk_scenario", x.ID, map[string]any{"after": riskScenarioAudit(x), "assessment_id": x.AssessmentID})
 	})
 	if err != nil {
 		return nil, err
@@ -560,11 +560,11 @@ func (s *Service) UpdateScenario(ctx context.Context, a Actor, id string, in bul
 		if err != nil {
 			return err
 		}
-		as, err := tx.Assessment(ctx, a.OrgID, x.AssessmentID)
+		as, err := tx.RiskAssessment(ctx, a.OrgID, x.AssessmentID)
 		if err != nil {
 			return err
 		}
-		before := scenarioAudit(x)
+		before := riskScenarioAudit(x)
 		in.AssessmentID = nil
 		in.Apply(x)
 		if err := riskCheckScenario(ctx, tx, a.OrgID, x, as); err != nil {
@@ -572,7 +572,7 @@ func (s *Service) UpdateScenario(ctx context.Context, a Actor, id string, in bul
 		}
 		riskRate(x, as)
 		out = x
-		changes := diff(before, scenarioAudit(x))
+		changes := diff(before, riskScenarioAudit(x))
 		if len(changes) == 0 {
 			return nil
 		}
@@ -634,7 +634,7 @@ func (s *Service) CreateControl(ctx context.Context, a Actor, in bulkhead.Contro
 		if err := tx.CreateControl(ctx, c); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk_control.create", "risk_control", c.ID, map[string]any{"after": controlAudit(c)})
+		return s.record(ctx, tx, a, "risk_control.create", "risk_control", c.ID, map[string]any{"after": riskControlAudit(c)})
 	})
 	if err != nil {
 		return nil, err
@@ -653,13 +653,13 @@ func (s *Service) UpdateControl(ctx context.Context, a Actor, id string, in bulk
 		if err != nil {
 			return err
 		}
-		before := controlAudit(c)
+		before := riskControlAudit(c)
 		in.Apply(c)
 		if err := riskCheckControl(ctx, tx, a.OrgID, c); err != nil {
 			return err
 		}
 		out = c
-		changes := diff(before, controlAudit(c))
+		changes := diff(before, riskControlAudit(c))
 		if len(changes) == 0 {
 			return nil
 		}
@@ -716,7 +716,7 @@ func (s *Service) CreateTreatmentAction(ctx context.Context, a Actor, in bulkhea
 		return nil, err
 	}
 	now := s.now()
-	t := &bulkhead.TreatmentAction{ID: bulkhead.NewID(), OrgID: a.OrgID, Status: bulkhead.ActionOpen, CreatedAt: now, UpdatedAt: now}
+	t := &bulkhead.TreatmentAction{ID: bulkhead.NewID(), OrgID: a.OrgID, Status: bulkhead.TreatmentOpen, CreatedAt: now, UpdatedAt: now}
 	if in.ScenarioID != nil {
 		t.ScenarioID = strings.TrimSpace(*in.ScenarioID)
 	}
@@ -737,7 +737,7 @@ func (s *Service) CreateTreatmentAction(ctx context.Context, a Actor, in bulkhea
 		if err := tx.CreateTreatmentAction(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "risk_treatment.create", "risk_treatment", t.ID, map[string]any{"after": actionAudit(t), "scenario_id": t.ScenarioID})
+		return s.record(ctx, tx, a, "risk_treatment.create", "risk_treatment", t.ID, map[string]any{"after": riskActionAudit(t), "scenario_id": t.ScenarioID})
 	})
 	if err != nil {
 		return nil, err
@@ -757,7 +757,7 @@ func (s *Service) UpdateTreatmentAction(ctx context.Context, a Actor, id string,
 		if err != nil {
 			return err
 		}
-		before := actionAudit(t)
+		before := riskActionAudit(t)
 		f := map[string]string{}
 		in.ScenarioID = nil
 		in.Apply(t, f)
@@ -765,7 +765,7 @@ func (s *Service) UpdateTreatmentAction(ctx context.Context, a Actor, id string,
 			return err
 		}
 		out = t
-		changes := diff(before, actionAudit(t))
+		changes := diff(before, riskActionAudit(t))
 		if len(changes) == 0 {
 			return nil
 		}
@@ -825,7 +825,7 @@ func (s *Service) acceptRisk(ctx context.Context, a Actor, scenarioID string, in
 	}
 	if in.Expires == nil || strings.TrimSpace(*in.Expires) == "" {
 		f["expires"] = bulkhead.FieldRequired
-	} else if d, ok := bulkhead.ParseDate(*in.Expires); !ok {
+	} else if d, ok := bulkhead.ParseRiskDate(*in.Expires); !ok {
 		f["expires"] = bulkhead.FieldRiskDate
 	} else if !d.After(now) || d.Sub(now) > MaxAcceptance {
 		f["expires"] = bulkhead.FieldRiskPast
@@ -843,7 +843,7 @@ func (s *Service) acceptRisk(ctx context.Context, a Actor, scenarioID string, in
 		if len(f) > 0 {
 			return bulkhead.Invalid(f)
 		}
-		as, err := tx.Assessment(ctx, a.OrgID, x.AssessmentID)
+		as, err := tx.RiskAssessment(ctx, a.OrgID, x.AssessmentID)
 		if err != nil {
 			return err
 		}
@@ -883,9 +883,9 @@ const (
 // AcceptanceStates lists every state (for the catalogs).
 var AcceptanceStates = []AcceptanceState{WithinAppetite, AcceptanceNeeded, AcceptanceValid, AcceptanceExpired, AcceptanceUnrated}
 
-// acceptanceState decides a scenario's state from its latest acceptance
+// riskAcceptanceState decides a scenario's state from its latest acceptance
 // (accs newest first) at the current residual level.
-func acceptanceState(x *bulkhead.Scenario, appetite int, accs []*bulkhead.Acceptance, now time.Time) AcceptanceState {
+func riskAcceptanceState(x *bulkhead.Scenario, appetite int, accs []*bulkhead.Acceptance, now time.Time) AcceptanceState {
 	switch {
 	case x.ResidualLevel < 0:
 		return AcceptanceUnrated
@@ -910,7 +910,7 @@ func acceptanceState(x *bulkhead.Scenario, appetite int, accs []*bulkhead.Accept
 // ScenarioAcceptance returns a scenario's acceptance state, its latest
 // acceptance (or nil) and the appetite level on its matrix. EFORBIDDEN,
 // ENOTFOUND.
-func (s *Service) ScenarioAcceptance(ctx context.Context, a Actor, x *bulkhead.Scenario, as *bulkhead.Assessment) (AcceptanceState, *bulkhead.Acceptance, int, error) {
+func (s *Service) ScenarioAcceptance(ctx context.Context, a Actor, x *bulkhead.Scenario, as *bulkhead.RiskAssessment) (AcceptanceState, *bulkhead.Acceptance, int, error) {
 	if err := authorize(a, ActRiskRead); err != nil {
 		return acceptanceStateEnd, nil, 0, err
 	}
@@ -927,7 +927,7 @@ func (s *Service) ScenarioAcceptance(ctx context.Context, a Actor, x *bulkhead.S
 	if len(accs) > 0 {
 		last = accs[0]
 	}
-	return acceptanceState(x, app, accs, s.now()), last, app, nil
+	return riskAcceptanceState(x, app, accs, s.now()), last, app, nil
 }
 
 // ExportRisks writes the register rows matching f to w as "csv" or "xlsx"
@@ -938,7 +938,7 @@ func (s *Service) ExportRisks(ctx context.Context, a Actor, f bulkhead.ScenarioF
 	if !slices.Contains(export.RiskFormats, format) {
 		return bulkhead.Invalid(map[string]string{"format": bulkhead.FieldChoice})
 	}
-	as, err := s.Assessments(ctx, a)
+	as, err := s.RiskAssessments(ctx, a)
 	if err != nil {
 		return err
 	}

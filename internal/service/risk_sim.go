@@ -17,10 +17,10 @@ import (
 // fair.MaxIterations); a portfolio is further bounded by fair.MaxSamples.
 const MaxRunIterations = 1_000_000
 
-// fairProblem turns the engine's validation error into field errors under
+// riskFairProblem turns the engine's validation error into field errors under
 // "fair." (the path inside the scenario's quantitative inputs) or the run's
 // own fields, with a message that lists them.
-func fairProblem(err error, prefix string) error {
+func riskFairProblem(err error, prefix string) error {
 	ve, ok := err.(*fair.ValidationError)
 	if !ok {
 		return err
@@ -41,9 +41,9 @@ func fairProblem(err error, prefix string) error {
 	return &bulkhead.Error{Code: bulkhead.EINVALID, Message: "The quantitative inputs are not valid: " + strings.Join(msgs, "; ") + ".", Fields: fields}
 }
 
-// fairScenarioJSON returns the scenario's quantitative inputs as an engine
+// riskFairScenarioJSON returns the scenario's quantitative inputs as an engine
 // scenario named by the scenario's ID and title.
-func fairScenarioJSON(x *bulkhead.Scenario) (json.RawMessage, error) {
+func riskFairScenarioJSON(x *bulkhead.Scenario) (json.RawMessage, error) {
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(x.FAIR))
 	dec.UseNumber()
@@ -54,9 +54,9 @@ func fairScenarioJSON(x *bulkhead.Scenario) (json.RawMessage, error) {
 	return json.Marshal(m)
 }
 
-// fairInput builds the engine's input document for scenarios and decodes
+// riskFairInput builds the engine's input document for scenarios and decodes
 // and validates it as the engine does. EINVALID with "fair.*" fields.
-func fairInput(scs []*bulkhead.Scenario, iterations int, seed uint64, whatIf ...json.RawMessage) (*fair.Input, []byte, error) {
+func riskFairInput(scs []*bulkhead.Scenario, iterations int, seed uint64, whatIf ...json.RawMessage) (*fair.Input, []byte, error) {
 	if iterations < 1 || iterations > MaxRunIterations {
 		return nil, nil, bulkhead.Invalid(map[string]string{"iterations": bulkhead.FieldRiskScore})
 	}
@@ -67,7 +67,7 @@ func fairInput(scs []*bulkhead.Scenario, iterations int, seed uint64, whatIf ...
 		WhatIf     []json.RawMessage `json:"what_if,omitempty"`
 	}{iterations, seed, nil, whatIf}
 	for _, x := range scs {
-		j, err := fairScenarioJSON(x)
+		j, err := riskFairScenarioJSON(x)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -79,25 +79,25 @@ func fairInput(scs []*bulkhead.Scenario, iterations int, seed uint64, whatIf ...
 	}
 	in, err := fair.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return nil, nil, fairProblem(err, "fair.")
+		return nil, nil, riskFairProblem(err, "fair.")
 	}
 	if err := in.Validate(); err != nil {
-		return nil, nil, fairProblem(err, "fair.")
+		return nil, nil, riskFairProblem(err, "fair.")
 	}
 	return in, raw, nil
 }
 
-// fairScenarioInput validates one scenario's quantitative inputs.
-func fairScenarioInput(x *bulkhead.Scenario, iterations int, seed uint64) (*fair.Input, error) {
-	in, _, err := fairInput([]*bulkhead.Scenario{x}, iterations, seed)
+// riskFairScenarioInput validates one scenario's quantitative inputs.
+func riskFairScenarioInput(x *bulkhead.Scenario, iterations int, seed uint64) (*fair.Input, error) {
+	in, _, err := riskFairInput([]*bulkhead.Scenario{x}, iterations, seed)
 	return in, err
 }
 
-// runFair simulates an input on every core and encodes the output.
-func runFair(ctx context.Context, in *fair.Input) ([]byte, error) {
+// riskRunFair simulates an input on every core and encodes the output.
+func riskRunFair(ctx context.Context, in *fair.Input) ([]byte, error) {
 	out, err := fair.Simulate(ctx, in, runtime.GOMAXPROCS(0))
 	if err != nil {
-		return nil, fairProblem(err, "fair.")
+		return nil, riskFairProblem(err, "fair.")
 	}
 	return json.Marshal(out)
 }
@@ -172,7 +172,7 @@ func (s *Service) SimulatePortfolio(ctx context.Context, a Actor, iterations int
 }
 
 func (s *Service) quantitativeScenarios(ctx context.Context, orgID string) ([]*bulkhead.Scenario, error) {
-	as, err := s.store.Assessments(ctx, orgID)
+	as, err := s.store.RiskAssessments(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -193,14 +193,14 @@ func (s *Service) quantitativeScenarios(ctx context.Context, orgID string) ([]*b
 }
 
 func (s *Service) simulate(ctx context.Context, a Actor, scs []*bulkhead.Scenario, scenarioID string, iterations int, seed uint64, whatIf ...json.RawMessage) (*bulkhead.SimulationRun, error) {
-	in, raw, err := fairInput(scs, iterations, seed, whatIf...)
+	in, raw, err := riskFairInput(scs, iterations, seed, whatIf...)
 	if err != nil {
 		return nil, err
 	}
 	if iterations*len(scs) > fair.MaxSamples {
 		return nil, bulkhead.Invalid(map[string]string{"iterations": bulkhead.FieldRiskScore})
 	}
-	out, err := runFair(ctx, in)
+	out, err := riskRunFair(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -252,9 +252,9 @@ func (s *Service) RerunSimulation(ctx context.Context, a Actor, id string) ([]by
 	}
 	in, err := fair.Decode(bytes.NewReader(run.Input))
 	if err != nil {
-		return nil, fairProblem(err, "")
+		return nil, riskFairProblem(err, "")
 	}
-	return runFair(ctx, in)
+	return riskRunFair(ctx, in)
 }
 
 // DecodeOutput reads a stored run's output.

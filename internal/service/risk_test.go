@@ -10,9 +10,9 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
-// auditSeq returns the organisation's audit head, to show that a refused
+// riskAuditSeq returns the organisation's audit head, to show that a refused
 // change wrote nothing.
-func auditSeq(t *testing.T, svc *service.Service, orgID string) int64 {
+func riskAuditSeq(t *testing.T, svc *service.Service, orgID string) int64 {
 	t.Helper()
 	h, err := svc.Store().AuditHead(ctx, orgID)
 	if err != nil {
@@ -52,15 +52,15 @@ func TestRiskDemo(t *testing.T) {
 	if len(families) != len(bulkhead.ThreatFamilies) {
 		t.Errorf("families = %v", families)
 	}
-	as, err := svc.Assessments(ctx, secm)
+	as, err := svc.RiskAssessments(ctx, secm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	status := map[bulkhead.AssessmentStatus]int{}
+	status := map[bulkhead.RiskAssessmentStatus]int{}
 	for _, a := range as {
 		status[a.Status]++
 	}
-	if status[bulkhead.AssessmentApproved] != 1 || status[bulkhead.AssessmentInReview] != 1 {
+	if status[bulkhead.RiskApproved] != 1 || status[bulkhead.RiskInReview] != 1 {
 		t.Errorf("assessment statuses = %v", status)
 	}
 	tasks, err := svc.MyTasks(ctx, secm)
@@ -174,7 +174,7 @@ func TestRiskRules(t *testing.T) {
 			return err
 		}},
 		{"unknown matrix", "matrix", bulkhead.EINVALID, func() error {
-			_, err := svc.CreateAssessment(ctx, secm, bulkhead.AssessmentInput{Title: ptr("x"), Method: ptr("matrix"), Date: ptr("2026-01-01"), Matrix: ptr("9x9")})
+			_, err := svc.CreateRiskAssessment(ctx, secm, bulkhead.RiskAssessmentInput{Title: ptr("x"), Method: ptr("matrix"), Date: ptr("2026-01-01"), Matrix: ptr("9x9")})
 			return err
 		}},
 		{"evidence not a link", "evidence", bulkhead.EINVALID, func() error {
@@ -188,7 +188,7 @@ func TestRiskRules(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			before := auditSeq(t, svc, f.org.ID)
+			before := riskAuditSeq(t, svc, f.org.ID)
 			err := tc.do()
 			if bulkhead.ErrorCode(err) != tc.code {
 				t.Fatalf("err = %v, want %s", err, tc.code)
@@ -196,7 +196,7 @@ func TestRiskRules(t *testing.T) {
 			if _, ok := bulkhead.ErrorFields(err)[tc.field]; !ok {
 				t.Errorf("fields = %v, want %s", bulkhead.ErrorFields(err), tc.field)
 			}
-			if after := auditSeq(t, svc, f.org.ID); after != before {
+			if after := riskAuditSeq(t, svc, f.org.ID); after != before {
 				t.Errorf("audit moved %d → %d: something was stored", before, after)
 			}
 		})
@@ -222,23 +222,23 @@ func TestRiskRules(t *testing.T) {
 	}
 
 	// Workflow: draft cannot jump to approved; review needs residual ratings.
-	if _, err := svc.SetAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.AssessmentApproved); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+	if _, err := svc.SetRiskAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.RiskApproved); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
 		t.Errorf("draft → approved: %v", err)
 	}
 	sc2, err := svc.CreateScenario(ctx, secm, bulkhead.ScenarioInput{AssessmentID: &rf.assessment.ID, ThreatID: &rf.threat.ID, TargetType: ptr("site"), TargetID: &f.site.ID, Title: ptr("Unrated")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SetAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.AssessmentInReview); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+	if _, err := svc.SetRiskAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.RiskInReview); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
 		t.Errorf("review with an unrated scenario: %v", err)
 	}
 	if _, err := svc.UpdateScenario(ctx, secm, sc2.ID, bulkhead.ScenarioInput{Residual: &low}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SetAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.AssessmentInReview); err != nil {
+	if _, err := svc.SetRiskAssessmentStatus(ctx, secm, rf.assessment.ID, bulkhead.RiskInReview); err != nil {
 		t.Errorf("draft → in review: %v", err)
 	}
-	x, err := svc.SetAssessmentStatus(ctx, top, rf.assessment.ID, bulkhead.AssessmentApproved)
+	x, err := svc.SetRiskAssessmentStatus(ctx, top, rf.assessment.ID, bulkhead.RiskApproved)
 	if err != nil || x.ApprovedBy != top.UserID || x.ApprovedAt == nil {
 		t.Errorf("approve: %+v, %v", x, err)
 	}
@@ -288,7 +288,7 @@ func TestRiskMethods(t *testing.T) {
 	if _, err := svc.ImportRiskMatrices(ctx, secm, []byte("objects: [")); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
 		t.Errorf("bad YAML: %v", err)
 	}
-	as, err := svc.CreateAssessment(ctx, secm, bulkhead.AssessmentInput{Title: ptr("TVC on imported"), Method: ptr("tvc"), Date: ptr("2026-02-01"), Matrix: &ms[0].ID})
+	as, err := svc.CreateRiskAssessment(ctx, secm, bulkhead.RiskAssessmentInput{Title: ptr("TVC on imported"), Method: ptr("tvc"), Date: ptr("2026-02-01"), Matrix: &ms[0].ID})
 	if err != nil {
 		t.Fatal(err)
 	}

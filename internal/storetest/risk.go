@@ -27,7 +27,7 @@ type riskWorld struct {
 	user   *bulkhead.User
 	site   *bulkhead.Site
 	threat *bulkhead.Threat
-	as     *bulkhead.Assessment
+	as     *bulkhead.RiskAssessment
 }
 
 func mkRiskWorld(t *testing.T, s Store, slug string) *riskWorld {
@@ -38,8 +38,8 @@ func mkRiskWorld(t *testing.T, s Store, slug string) *riskWorld {
 	m, _ := service.BuiltinMatrix(service.Matrix5x5)
 	w.threat = &bulkhead.Threat{ID: bulkhead.NewID(), OrgID: w.org.ID, Ref: "T-1", Name: "Cargo theft", Family: bulkhead.FamilyCargo, Description: "d", CreatedAt: micro, UpdatedAt: micro}
 	next := micro.AddDate(0, 6, 0)
-	w.as = &bulkhead.Assessment{ID: bulkhead.NewID(), OrgID: w.org.ID, Title: "Venlo 2026", Scope: "DC", SiteID: w.site.ID, Method: bulkhead.MethodMatrix, Matrix: m,
-		AssessorID: w.user.ID, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: bulkhead.AssessmentDraft, NextReview: &next, CreatedAt: micro, UpdatedAt: micro}
+	w.as = &bulkhead.RiskAssessment{ID: bulkhead.NewID(), OrgID: w.org.ID, Title: "Venlo 2026", Scope: "DC", SiteID: w.site.ID, Method: bulkhead.MethodMatrix, Matrix: m,
+		AssessorID: w.user.ID, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: bulkhead.RiskDraft, NextReview: &next, CreatedAt: micro, UpdatedAt: micro}
 	write(t, s, func(tx bulkhead.Tx) error {
 		if err := tx.CreateSite(ctx, w.site); err != nil {
 			return err
@@ -47,7 +47,7 @@ func mkRiskWorld(t *testing.T, s Store, slug string) *riskWorld {
 		if err := tx.CreateThreat(ctx, w.threat); err != nil {
 			return err
 		}
-		return tx.CreateAssessment(ctx, w.as)
+		return tx.CreateRiskAssessment(ctx, w.as)
 	})
 	return w
 }
@@ -92,16 +92,16 @@ func testRiskRecords(t *testing.T, s Store) {
 		t.Errorf("threats = %v, %v", len(ths), err)
 	}
 
-	gotA, err := s.Assessment(ctx, w.org.ID, w.as.ID)
+	gotA, err := s.RiskAssessment(ctx, w.org.ID, w.as.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(w.as, gotA); diff != "" {
 		t.Errorf("assessment (-want +got):\n%s", diff)
 	}
-	w.as.Status, w.as.ApprovedBy, w.as.ApprovedAt = bulkhead.AssessmentApproved, w.user.ID, &micro
-	write(t, s, func(tx bulkhead.Tx) error { return tx.UpdateAssessment(ctx, w.as) })
-	if gotA, _ = s.Assessment(ctx, w.org.ID, w.as.ID); gotA.Status != bulkhead.AssessmentApproved || !gotA.ApprovedAt.Equal(micro) {
+	w.as.Status, w.as.ApprovedBy, w.as.ApprovedAt = bulkhead.RiskApproved, w.user.ID, &micro
+	write(t, s, func(tx bulkhead.Tx) error { return tx.UpdateRiskAssessment(ctx, w.as) })
+	if gotA, _ = s.RiskAssessment(ctx, w.org.ID, w.as.ID); gotA.Status != bulkhead.RiskApproved || !gotA.ApprovedAt.Equal(micro) {
 		t.Errorf("updated assessment = %+v", gotA)
 	}
 
@@ -167,7 +167,7 @@ func testRiskRegister(t *testing.T, s Store) {
 	old.NextReview = &past
 	var want []*bulkhead.Scenario
 	write(t, s, func(tx bulkhead.Tx) error {
-		for _, err := range []error{tx.CreateThreat(ctx, flood), tx.CreateSite(ctx, site2), tx.CreateAssessment(ctx, &old)} {
+		for _, err := range []error{tx.CreateThreat(ctx, flood), tx.CreateSite(ctx, site2), tx.CreateRiskAssessment(ctx, &old)} {
 			if err != nil {
 				return err
 			}
@@ -256,9 +256,9 @@ func testRiskTreatment(t *testing.T, s Store) {
 		SiteIDs: []string{w.site.ID}, Evidence: []string{"https://example.com/plan"}, Effectiveness: 4, Description: "d", CreatedAt: micro, UpdatedAt: micro}
 	due := func(d int) *time.Time { x := time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC); return &x }
 	acts := []*bulkhead.TreatmentAction{
-		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, ControlID: c.ID, Title: "b later", Due: due(20), Status: bulkhead.ActionOpen, CreatedAt: micro, UpdatedAt: micro},
-		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, Title: "a undated", Status: bulkhead.ActionInProgress, CreatedAt: micro, UpdatedAt: micro},
-		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, Title: "c sooner", OwnerID: w.user.ID, Due: due(5), Status: bulkhead.ActionDone, CreatedAt: micro, UpdatedAt: micro},
+		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, ControlID: c.ID, Title: "b later", Due: due(20), Status: bulkhead.TreatmentOpen, CreatedAt: micro, UpdatedAt: micro},
+		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, Title: "a undated", Status: bulkhead.TreatmentInProgress, CreatedAt: micro, UpdatedAt: micro},
+		{ID: bulkhead.NewID(), OrgID: w.org.ID, ScenarioID: sc.ID, Title: "c sooner", OwnerID: w.user.ID, Due: due(5), Status: bulkhead.TreatmentDone, CreatedAt: micro, UpdatedAt: micro},
 	}
 	write(t, s, func(tx bulkhead.Tx) error {
 		if err := tx.CreateScenario(ctx, sc); err != nil {
@@ -320,7 +320,7 @@ func testRiskTreatment(t *testing.T, s Store) {
 		t.Errorf("updated action = %+v", got)
 	}
 	err = s.Write(ctx, func(tx bulkhead.Tx) error {
-		return tx.UpdateTreatmentAction(ctx, &bulkhead.TreatmentAction{ID: bulkhead.NewID(), OrgID: w.org.ID, Title: "x", Status: bulkhead.ActionOpen})
+		return tx.UpdateTreatmentAction(ctx, &bulkhead.TreatmentAction{ID: bulkhead.NewID(), OrgID: w.org.ID, Title: "x", Status: bulkhead.TreatmentOpen})
 	})
 	wantCode(t, err, bulkhead.ENOTFOUND)
 

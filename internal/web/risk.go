@@ -71,18 +71,18 @@ func (s *server) riskRoutes(mux *http.ServeMux) {
 }
 
 // Dynamic catalog keys of the risk pages.
-func riskFamilyKey(f bulkhead.ThreatFamily) string         { return "risk.family." + string(f) }
-func riskMethodKey(m bulkhead.RiskMethod) string           { return "risk.method." + string(m) }
-func riskStatusKey(s bulkhead.AssessmentStatus) string     { return "risk.status." + string(s) }
-func riskTreatKey(t bulkhead.Treatment) string             { return "risk.treatment." + string(t) }
-func riskCategoryKey(c bulkhead.ControlCategory) string    { return "risk.category." + string(c) }
-func riskControlStatusKey(s bulkhead.ControlStatus) string { return "risk.control_status." + string(s) }
-func riskActionStatusKey(s bulkhead.ActionStatus) string   { return "risk.action_status." + string(s) }
-func riskAcceptanceKey(s service.AcceptanceState) string   { return "risk.acceptance." + string(s) }
+func riskFamilyKey(f bulkhead.ThreatFamily) string          { return "risk.family." + string(f) }
+func riskMethodKey(m bulkhead.RiskMethod) string            { return "risk.method." + string(m) }
+func riskStatusKey(s bulkhead.RiskAssessmentStatus) string  { return "risk.status." + string(s) }
+func riskTreatKey(t bulkhead.Treatment) string              { return "risk.treatment." + string(t) }
+func riskCategoryKey(c bulkhead.ControlCategory) string     { return "risk.category." + string(c) }
+func riskControlStatusKey(s bulkhead.ControlStatus) string  { return "risk.control_status." + string(s) }
+func riskActionStatusKey(s bulkhead.TreatmentStatus) string { return "risk.action_status." + string(s) }
+func riskAcceptanceKey(s service.AcceptanceState) string    { return "risk.acceptance." + string(s) }
 func (c *call) riskFamily(f bulkhead.ThreatFamily) string {
 	return c.label(riskFamilyKey(f), string(f))
 }
-func (c *call) riskStatus(s bulkhead.AssessmentStatus) string {
+func (c *call) riskStatus(s bulkhead.RiskAssessmentStatus) string {
 	return c.label(riskStatusKey(s), string(s))
 }
 
@@ -194,12 +194,12 @@ func riskPerson(people map[string]*bulkhead.Membership, id string) string {
 }
 
 // riskMatrices returns each assessment's matrix by assessment ID.
-func (s *server) riskMatrices(c *call) (map[string]*bulkhead.Assessment, error) {
-	as, err := s.svc.Assessments(c.r.Context(), c.actor())
+func (s *server) riskMatrices(c *call) (map[string]*bulkhead.RiskAssessment, error) {
+	as, err := s.svc.RiskAssessments(c.r.Context(), c.actor())
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*bulkhead.Assessment{}
+	out := map[string]*bulkhead.RiskAssessment{}
 	for _, a := range as {
 		out[a.ID] = a
 	}
@@ -372,7 +372,7 @@ type riskScenarioPage struct {
 	basePage
 	riskCommon
 	Scenario     *bulkhead.Scenario
-	Assessment   *bulkhead.Assessment
+	Assessment   *bulkhead.RiskAssessment
 	Threat       *bulkhead.Threat
 	Family       string
 	Target       string
@@ -449,7 +449,7 @@ func (s *server) renderRiskScenario(c *call, status int, acceptErr, simErr error
 	if err != nil {
 		return err
 	}
-	as, err := s.svc.Assessment(ctx, c.actor(), x.AssessmentID)
+	as, err := s.svc.RiskAssessment(ctx, c.actor(), x.AssessmentID)
 	if err != nil {
 		return err
 	}

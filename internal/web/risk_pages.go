@@ -77,7 +77,7 @@ func riskParseRating(v string) (bulkhead.Rating, bool) {
 var riskCarverCriteria = []string{"criticality", "accessibility", "recuperability", "vulnerability", "effect", "recognizability", "shock"}
 
 // scenarioForm is the scenario form for an assessment.
-func (s *server) riskScenarioForm(c *call, as *bulkhead.Assessment, x *bulkhead.Scenario, v url.Values) (*form, error) {
+func (s *server) riskScenarioForm(c *call, as *bulkhead.RiskAssessment, x *bulkhead.Scenario, v url.Values) (*form, error) {
 	ctx := c.r.Context()
 	get := func(k, def string) string {
 		if v != nil {
@@ -263,7 +263,7 @@ func (s *server) riskNewScenario(c *call) error {
 	if !c.can(service.ActRiskAssess) {
 		return forbidden()
 	}
-	as, err := s.svc.Assessment(c.r.Context(), c.actor(), c.r.URL.Query().Get("assessment"))
+	as, err := s.svc.RiskAssessment(c.r.Context(), c.actor(), c.r.URL.Query().Get("assessment"))
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (s *server) riskNewScenario(c *call) error {
 
 // riskCreateScenario saves a new scenario (POST /risk/scenarios).
 func (s *server) riskCreateScenario(c *call) error {
-	as, err := s.svc.Assessment(c.r.Context(), c.actor(), c.r.PostForm.Get("assessment_id"))
+	as, err := s.svc.RiskAssessment(c.r.Context(), c.actor(), c.r.PostForm.Get("assessment_id"))
 	if err != nil {
 		return err
 	}
@@ -315,7 +315,7 @@ func (s *server) riskEditScenario(c *call) error {
 	if !c.can(service.ActRiskAssess) {
 		return forbidden()
 	}
-	as, err := s.svc.Assessment(c.r.Context(), c.actor(), x.AssessmentID)
+	as, err := s.svc.RiskAssessment(c.r.Context(), c.actor(), x.AssessmentID)
 	if err != nil {
 		return err
 	}
@@ -333,7 +333,7 @@ func (s *server) riskUpdateScenario(c *call) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.svc.Assessment(c.r.Context(), c.actor(), x.AssessmentID)
+	as, err := s.svc.RiskAssessment(c.r.Context(), c.actor(), x.AssessmentID)
 	if err != nil {
 		return err
 	}
@@ -443,7 +443,7 @@ func (s *server) riskActionRows(c *call, acts []*bulkhead.TreatmentAction, peopl
 
 // riskAssessmentRow is an assessment as the list shows it.
 type riskAssessmentRow struct {
-	*bulkhead.Assessment
+	*bulkhead.RiskAssessment
 	Status     string
 	Method     string
 	Site       string
@@ -459,8 +459,8 @@ type riskAssessmentsPage struct {
 	Rows []riskAssessmentRow
 }
 
-func (s *server) riskAssessmentRowOf(c *call, a *bulkhead.Assessment, people map[string]*bulkhead.Membership, sites map[string]string) riskAssessmentRow {
-	r := riskAssessmentRow{Assessment: a, Status: c.riskStatus(a.Status), Method: c.label(riskMethodKey(a.Method), string(a.Method)),
+func (s *server) riskAssessmentRowOf(c *call, a *bulkhead.RiskAssessment, people map[string]*bulkhead.Membership, sites map[string]string) riskAssessmentRow {
+	r := riskAssessmentRow{RiskAssessment: a, Status: c.riskStatus(a.Status), Method: c.label(riskMethodKey(a.Method), string(a.Method)),
 		Site: sites[a.SiteID], Assessor: riskPerson(people, a.AssessorID)}
 	if a.NextReview != nil {
 		r.NextReview = a.NextReview.Format(time.DateOnly)
@@ -483,7 +483,7 @@ func (s *server) riskSiteNames(c *call) (map[string]string, []*bulkhead.Site, er
 
 // riskAssessments lists assessments (GET /risk/assessments).
 func (s *server) riskAssessments(c *call) error {
-	as, err := s.svc.Assessments(c.r.Context(), c.actor())
+	as, err := s.svc.RiskAssessments(c.r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
@@ -527,7 +527,7 @@ type riskTransition struct {
 // riskAssessment shows an assessment (GET /risk/assessments/{id}).
 func (s *server) riskAssessment(c *call) error {
 	ctx := c.r.Context()
-	a, err := s.svc.Assessment(ctx, c.actor(), c.r.PathValue("id"))
+	a, err := s.svc.RiskAssessment(ctx, c.actor(), c.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -566,19 +566,19 @@ func (s *server) riskAssessment(c *call) error {
 		p.Scenarios = append(p.Scenarios, riskRow{ScenarioRow: r, Family: c.riskFamily(r.ThreatFamily), Inherent: riskBadge(a.Matrix, x.Inherent, x.InherentLevel),
 			Residual: riskBadge(a.Matrix, x.Residual, x.ResidualLevel), Owner: riskPerson(people, x.OwnerID), Treatment: c.label(riskTreatKey(x.Treatment), string(x.Treatment))})
 	}
-	add := func(to bulkhead.AssessmentStatus, key string, act service.Action) {
+	add := func(to bulkhead.RiskAssessmentStatus, key string, act service.Action) {
 		if c.can(act) {
 			p.Next = append(p.Next, riskTransition{To: string(to), Label: c.T(key)})
 		}
 	}
 	switch a.Status {
-	case bulkhead.AssessmentDraft:
-		add(bulkhead.AssessmentInReview, "risk.to_review", service.ActRiskAssess)
-	case bulkhead.AssessmentInReview:
-		add(bulkhead.AssessmentApproved, "risk.to_approve", service.ActRiskApprove)
-		add(bulkhead.AssessmentDraft, "risk.to_return", service.ActRiskAssess)
-	case bulkhead.AssessmentApproved:
-		add(bulkhead.AssessmentDraft, "risk.to_reopen", service.ActRiskAssess)
+	case bulkhead.RiskDraft:
+		add(bulkhead.RiskInReview, "risk.to_review", service.ActRiskAssess)
+	case bulkhead.RiskInReview:
+		add(bulkhead.RiskApproved, "risk.to_approve", service.ActRiskApprove)
+		add(bulkhead.RiskDraft, "risk.to_return", service.ActRiskAssess)
+	case bulkhead.RiskApproved:
+		add(bulkhead.RiskDraft, "risk.to_reopen", service.ActRiskAssess)
 	}
 	s.render(c.w, c.r, http.StatusOK, pageRiskAssessment, p)
 	return nil
@@ -587,7 +587,7 @@ func (s *server) riskAssessment(c *call) error {
 // riskAssessmentStatus moves the workflow (POST /risk/assessments/{id}/status).
 func (s *server) riskAssessmentStatus(c *call) error {
 	id := c.r.PathValue("id")
-	_, err := s.svc.SetAssessmentStatus(c.r.Context(), c.actor(), id, bulkhead.AssessmentStatus(c.r.PostForm.Get("status")))
+	_, err := s.svc.SetRiskAssessmentStatus(c.r.Context(), c.actor(), id, bulkhead.RiskAssessmentStatus(c.r.PostForm.Get("status")))
 	switch bulkhead.ErrorCode(err) {
 	case "":
 		return c.redirect("/risk/assessments/"+id, "flash.risk_status_changed")
@@ -598,7 +598,7 @@ func (s *server) riskAssessmentStatus(c *call) error {
 }
 
 // assessmentForm is the assessment form.
-func (s *server) riskAssessmentForm(c *call, a *bulkhead.Assessment, v url.Values, creating bool) (*form, error) {
+func (s *server) riskAssessmentForm(c *call, a *bulkhead.RiskAssessment, v url.Values, creating bool) (*form, error) {
 	get := func(k, def string) string {
 		if v != nil {
 			return v.Get(k)
@@ -659,9 +659,9 @@ func (s *server) riskAssessmentForm(c *call, a *bulkhead.Assessment, v url.Value
 	return f, nil
 }
 
-func riskAssessmentInput(v url.Values, creating bool) bulkhead.AssessmentInput {
+func riskAssessmentInput(v url.Values, creating bool) bulkhead.RiskAssessmentInput {
 	get := func(k string) *string { x := v.Get(k); return &x }
-	in := bulkhead.AssessmentInput{Title: get("title"), Scope: get("scope"), SiteID: get("site_id"), Method: get("method"), AssessorID: get("assessor_id"),
+	in := bulkhead.RiskAssessmentInput{Title: get("title"), Scope: get("scope"), SiteID: get("site_id"), Method: get("method"), AssessorID: get("assessor_id"),
 		Date: get("date"), NextReview: get("next_review")}
 	if creating {
 		in.Matrix = get("matrix")
@@ -674,7 +674,7 @@ func (s *server) riskNewAssessment(c *call) error {
 	if !c.can(service.ActRiskAssess) {
 		return forbidden()
 	}
-	a := &bulkhead.Assessment{Method: bulkhead.MethodMatrix, Date: time.Now().UTC().Truncate(24 * time.Hour), AssessorID: c.actor().UserID}
+	a := &bulkhead.RiskAssessment{Method: bulkhead.MethodMatrix, Date: time.Now().UTC().Truncate(24 * time.Hour), AssessorID: c.actor().UserID}
 	f, err := s.riskAssessmentForm(c, a, nil, true)
 	if err != nil {
 		return err
@@ -685,9 +685,9 @@ func (s *server) riskNewAssessment(c *call) error {
 
 // riskCreateAssessment saves one (POST /risk/assessments).
 func (s *server) riskCreateAssessment(c *call) error {
-	a, err := s.svc.CreateAssessment(c.r.Context(), c.actor(), riskAssessmentInput(c.r.PostForm, true))
+	a, err := s.svc.CreateRiskAssessment(c.r.Context(), c.actor(), riskAssessmentInput(c.r.PostForm, true))
 	if bulkhead.ErrorCode(err) == bulkhead.EINVALID {
-		f, ferr := s.riskAssessmentForm(c, &bulkhead.Assessment{}, c.r.PostForm, true)
+		f, ferr := s.riskAssessmentForm(c, &bulkhead.RiskAssessment{}, c.r.PostForm, true)
 		if ferr != nil {
 			return ferr
 		}
@@ -703,7 +703,7 @@ func (s *server) riskCreateAssessment(c *call) error {
 
 // riskEditAssessment shows the edit form (GET /risk/assessments/{id}/edit).
 func (s *server) riskEditAssessment(c *call) error {
-	a, err := s.svc.Assessment(c.r.Context(), c.actor(), c.r.PathValue("id"))
+	a, err := s.svc.RiskAssessment(c.r.Context(), c.actor(), c.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -721,9 +721,9 @@ func (s *server) riskEditAssessment(c *call) error {
 // riskUpdateAssessment saves an edit (POST /risk/assessments/{id}).
 func (s *server) riskUpdateAssessment(c *call) error {
 	id := c.r.PathValue("id")
-	a, err := s.svc.UpdateAssessment(c.r.Context(), c.actor(), id, riskAssessmentInput(c.r.PostForm, false))
+	a, err := s.svc.UpdateRiskAssessment(c.r.Context(), c.actor(), id, riskAssessmentInput(c.r.PostForm, false))
 	if bulkhead.ErrorCode(err) == bulkhead.EINVALID {
-		cur, gerr := s.svc.Assessment(c.r.Context(), c.actor(), id)
+		cur, gerr := s.svc.RiskAssessment(c.r.Context(), c.actor(), id)
 		if gerr != nil {
 			return gerr
 		}
@@ -1137,7 +1137,7 @@ func (s *server) riskTreatmentForm(c *call, t *bulkhead.TreatmentAction) (*form,
 	}
 	f.add(&formField{Name: "due", Label: c.T("risk.field.due"), Type: "date", Value: due})
 	st := options(string(t.Status))
-	for _, x := range bulkhead.ActionStatuses {
+	for _, x := range bulkhead.TreatmentStatuses {
 		st = append(st, selectOption{Value: string(x), Label: c.label(riskActionStatusKey(x), string(x)), Selected: t.Status == x})
 	}
 	f.add(&formField{Name: "status", Label: c.T("risk.field.status"), Kind: "select", Options: st})
@@ -1146,8 +1146,8 @@ func (s *server) riskTreatmentForm(c *call, t *bulkhead.TreatmentAction) (*form,
 
 func riskTreatmentInput(v url.Values) (bulkhead.TreatmentActionInput, *bulkhead.TreatmentAction) {
 	get := func(k string) *string { x := v.Get(k); return &x }
-	shown := &bulkhead.TreatmentAction{Title: v.Get("title"), ControlID: v.Get("control_id"), OwnerID: v.Get("owner_id"), Status: bulkhead.ActionStatus(v.Get("status"))}
-	if d, ok := bulkhead.ParseDate(v.Get("due")); ok {
+	shown := &bulkhead.TreatmentAction{Title: v.Get("title"), ControlID: v.Get("control_id"), OwnerID: v.Get("owner_id"), Status: bulkhead.TreatmentStatus(v.Get("status"))}
+	if d, ok := bulkhead.ParseRiskDate(v.Get("due")); ok {
 		shown.Due = &d
 	}
 	return bulkhead.TreatmentActionInput{Title: get("title"), ControlID: get("control_id"), OwnerID: get("owner_id"), Due: get("due"), Status: get("status")}, shown
@@ -1161,7 +1161,7 @@ func (s *server) riskNewTreatment(c *call) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.riskTreatmentForm(c, &bulkhead.TreatmentAction{Status: bulkhead.ActionOpen, OwnerID: x.OwnerID})
+	f, err := s.riskTreatmentForm(c, &bulkhead.TreatmentAction{Status: bulkhead.TreatmentOpen, OwnerID: x.OwnerID})
 	if err != nil {
 		return err
 	}

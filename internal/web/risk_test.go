@@ -19,7 +19,7 @@ import (
 type riskWorld struct {
 	site       *bulkhead.Site
 	threat     *bulkhead.Threat
-	assessment *bulkhead.Assessment
+	assessment *bulkhead.RiskAssessment
 	scenario   *bulkhead.Scenario
 	quant      *bulkhead.Scenario
 	control    *bulkhead.Control
@@ -41,12 +41,12 @@ func newRiskWorld(t *testing.T, e *env) *riskWorld {
 	var err error
 	w.threat, err = e.svc.CreateThreat(ctx, sys, bulkhead.ThreatInput{Ref: s("T-1"), Name: s("Cargo <theft>"), Family: s("cargo")})
 	must(err)
-	w.assessment, err = e.svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: s("Venlo 2026"), Method: s("matrix"), Date: s("2026-01-10"), SiteID: &w.site.ID})
+	w.assessment, err = e.svc.CreateRiskAssessment(ctx, sys, bulkhead.RiskAssessmentInput{Title: s("Venlo 2026"), Method: s("matrix"), Date: s("2026-01-10"), SiteID: &w.site.ID})
 	must(err)
 	w.scenario, err = e.svc.CreateScenario(ctx, sys, bulkhead.ScenarioInput{AssessmentID: &w.assessment.ID, ThreatID: &w.threat.ID, TargetID: &w.site.ID,
 		Title: s("Dock theft"), Inherent: &bulkhead.Rating{Likelihood: 5, Consequence: 4}, Residual: &bulkhead.Rating{Likelihood: 3, Consequence: 4}})
 	must(err)
-	qa, err := e.svc.CreateAssessment(ctx, sys, bulkhead.AssessmentInput{Title: s("Linehaul"), Method: s("fair"), Date: s("2026-01-10")})
+	qa, err := e.svc.CreateRiskAssessment(ctx, sys, bulkhead.RiskAssessmentInput{Title: s("Linehaul"), Method: s("fair"), Date: s("2026-01-10")})
 	must(err)
 	w.quant, err = e.svc.CreateScenario(ctx, sys, bulkhead.ScenarioInput{AssessmentID: &qa.ID, ThreatID: &w.threat.ID, TargetID: &w.site.ID, Title: s("Linehaul theft"),
 		FAIR: json.RawMessage(`{"tef":{"type":"poisson","mean":3},"vulnerability":{"type":"constant","value":0.3},"primary_loss":{"type":"lognormal","low":1000,"high":90000},"tolerance":50000}`)})
@@ -198,7 +198,7 @@ func TestBrowserRiskFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	as, err := e.svc.CreateAssessment(ctx0, sys, bulkhead.AssessmentInput{Title: s("Yard assessment"), Method: s("matrix"), Date: s("2026-02-01"), SiteID: &site.ID})
+	as, err := e.svc.CreateRiskAssessment(ctx0, sys, bulkhead.RiskAssessmentInput{Title: s("Yard assessment"), Method: s("matrix"), Date: s("2026-02-01"), SiteID: &site.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
