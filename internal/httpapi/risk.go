@@ -113,9 +113,9 @@ type riskScenarioJSON struct {
 	Title            string                 `json:"title"`
 	Vulnerability    string                 `json:"vulnerability"`
 	ExistingControls string                 `json:"existing_controls"`
-	Inherent         riskRatingJSON             `json:"inherent"`
-	Current          riskRatingJSON             `json:"current"`
-	Residual         riskRatingJSON             `json:"residual"`
+	Inherent         riskRatingJSON         `json:"inherent"`
+	Current          riskRatingJSON         `json:"current"`
+	Residual         riskRatingJSON         `json:"residual"`
 	OwnerID          string                 `json:"owner_id"`
 	Treatment        string                 `json:"treatment"`
 	Rationale        string                 `json:"rationale"`
