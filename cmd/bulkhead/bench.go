@@ -35,7 +35,7 @@ func benches() map[string]benchFunc {
 			return benchRisk(ctx, e.stdout)
 		},
 	}
-	for _, area := range []map[string]benchFunc{registerBenches(), peopleBenches(), documentBenches(), riskBenches(), libraryBenches(), custodyBenches()} {
+	for _, area := range []map[string]benchFunc{registerBenches(), peopleBenches(), documentBenches(), riskBenches(), libraryBenches(), custodyBenches(), incidentBenches()} {
 		for name, fn := range area {
 			if _, dup := all[name]; dup {
 				panic("bench " + name + " defined twice")

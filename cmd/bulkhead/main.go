@@ -52,7 +52,7 @@ type command struct {
 
 func commands() []command {
 	var all []command
-	for _, area := range [][]command{coreCommands(), registerCommands(), peopleCommands(), documentCommands(), riskCommands(), libraryCommands(), custodyCommands()} {
+	for _, area := range [][]command{coreCommands(), registerCommands(), peopleCommands(), documentCommands(), riskCommands(), libraryCommands(), custodyCommands(), incidentCommands()} {
 		all = append(all, area...)
 	}
 	return append(all, command{"version", "print the version", cmdVersion})

@@ -15,6 +15,7 @@ type Reader interface {
 	RiskReader
 	LibraryReader
 	CustodyReader
+	IncidentReader
 
 	// Organization returns an organisation by ID. ENOTFOUND.
 	Organization(ctx context.Context, id string) (*Organization, error)
@@ -78,6 +79,7 @@ type Tx interface {
 	RiskWriter
 	LibraryWriter
 	CustodyWriter
+	IncidentWriter
 
 	// LockAuditHead returns the organisation's trail head and holds the lock
 	// that serialises appends to it until the transaction ends. ENOTFOUND.

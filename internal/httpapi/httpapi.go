@@ -58,7 +58,7 @@ type Route struct {
 // registers and the OpenAPI test compares against.
 func Routes() []Route {
 	var all []Route
-	for _, area := range [][]Route{coreRoutes(), registerRoutes(), peopleRoutes(), documentRoutes(), riskRoutes(), libraryRoutes(), custodyRoutes()} {
+	for _, area := range [][]Route{coreRoutes(), registerRoutes(), peopleRoutes(), documentRoutes(), riskRoutes(), libraryRoutes(), custodyRoutes(), incidentRoutes()} {
 		all = append(all, area...)
 	}
 	return all

@@ -45,7 +45,7 @@ type grant struct {
 }
 
 // coreGrants are the foundation's rows. Each area of the product keeps its
-// rows in its own file (registerGrants, peopleGrants, riskGrants, libraryGrants,
+// rows in its own file (registerGrants, riskGrants, libraryGrants,
 // custodyGrants), in the order the table shows them.
 var coreGrants = []grant{
 	{ActDashboard, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr, partn}},
@@ -69,7 +69,7 @@ var Actions []Action
 var Permissions = map[Action][]bulkhead.Role{}
 
 func init() {
-	for _, rows := range [][]grant{coreGrants, registerGrants, documentGrants, riskGrants, libraryGrants, custodyGrants} {
+	for _, rows := range [][]grant{coreGrants, registerGrants, peopleGrants, documentGrants, riskGrants, libraryGrants, custodyGrants, incidentGrants} {
 		for _, g := range rows {
 			if _, dup := Permissions[g.action]; dup {
 				panic("service: action " + string(g.action) + " granted twice")

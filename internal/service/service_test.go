@@ -69,7 +69,7 @@ func siteInput(name, locode string) bulkhead.SiteInput {
 // expected is the permission matrix, written out independently of
 // service.Permissions: a change to either must be deliberate. Each area's
 // rows are in its own test file.
-var expected = mergeExpected(coreExpected, registerExpected, peopleExpected, documentExpected, riskExpected, libraryExpected, custodyExpected)
+var expected = mergeExpected(coreExpected, registerExpected, peopleExpected, documentExpected, riskExpected, libraryExpected, custodyExpected, incidentExpected)
 
 func mergeExpected(parts ...map[service.Action]string) map[service.Action]string {
 	out := map[service.Action]string{}
@@ -162,7 +162,7 @@ func TestEveryActionEveryRole(t *testing.T) {
 			return svc.RevokeAPIToken(ctx, a, tok.ID)
 		},
 	}
-	for _, more := range []actionTests{registerActionTests, peopleActionTests, documentActionTests, riskActionTests, libraryActionTests, custodyActionTests} {
+	for _, more := range []actionTests{registerActionTests, peopleActionTests, documentActionTests, riskActionTests, libraryActionTests, custodyActionTests, incidentActionTests} {
 		for act, fn := range more(svc, f) {
 			if _, dup := do[act]; dup {
 				t.Fatalf("two tests perform action %s", act)

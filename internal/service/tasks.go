@@ -27,7 +27,7 @@ func (s *Service) MyTasks(ctx context.Context, a Actor) ([]Task, error) {
 		return nil, err
 	}
 	var out []Task
-	for _, src := range []func(context.Context, Actor) ([]Task, error){s.registerTasks, s.peopleTasks, s.documentTasks, s.riskTasks, s.libraryTasks, s.custodyTasks} {
+	for _, src := range []func(context.Context, Actor) ([]Task, error){s.registerTasks, s.peopleTasks, s.documentTasks, s.riskTasks, s.libraryTasks, s.custodyTasks, s.incidentTasks} {
 		ts, err := src(ctx, a)
 		if err != nil {
 			return nil, err

@@ -46,7 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"AuditTamper", testAuditTamper},
 		{"AuditConcurrent", testAuditConcurrent},
 	}
-	for _, area := range []map[string]func(*testing.T, Store){registerTests, peopleTests, documentTests, riskTests, libraryTests, custodyTests} {
+	for _, area := range []map[string]func(*testing.T, Store){registerTests, peopleTests, documentTests, riskTests, libraryTests, custodyTests, incidentTests} {
 		for _, name := range slices.Sorted(maps.Keys(area)) {
 			tests = append(tests, struct {
 				name string

@@ -31,9 +31,9 @@ type register struct {
 // areaList is the clause → module map of the product brief.
 var areaList = []area{
 	{Slug: "context", Clause: "4", TitleKey: "area.context.title", SummaryKey: "area.context.summary", Registers: []register{
-		{Clause: "4.1", TitleKey: "reg.issues.title", SummaryKey: "reg.issues.summary"},
-		{Clause: "4.2", TitleKey: "reg.parties.title", SummaryKey: "reg.parties.summary"},
-		{Clause: "4.2", TitleKey: "reg.legal.title", SummaryKey: "reg.legal.summary"},
+		{Clause: "4.1", TitleKey: "reg.issues.title", SummaryKey: "reg.issues.summary", Href: "/context-issues", Action: service.ActIssueRead},
+		{Clause: "4.2", TitleKey: "reg.parties.title", SummaryKey: "reg.parties.summary", Href: "/parties", Action: service.ActPartyRead},
+		{Clause: "4.2", TitleKey: "reg.legal.title", SummaryKey: "reg.legal.summary", Href: "/legal", Action: service.ActLegalRead},
 		{Clause: "4.3, 4.4", TitleKey: "reg.sites.title", SummaryKey: "reg.sites.summary", Href: "/sites", Action: service.ActSiteRead},
 	}},
 	{Slug: "leadership", Clause: "5", TitleKey: "area.leadership.title", SummaryKey: "area.leadership.summary", Registers: []register{
@@ -43,12 +43,12 @@ var areaList = []area{
 	{Slug: "planning", Clause: "6", TitleKey: "area.planning.title", SummaryKey: "area.planning.summary", Registers: []register{
 		{Clause: "6.1", TitleKey: "reg.risks.title", SummaryKey: "reg.risks.summary", Href: "/risk", Action: service.ActRiskRead},
 		{Clause: "6.1", TitleKey: "reg.opportunities.title", SummaryKey: "reg.opportunities.summary"},
-		{Clause: "6.2", TitleKey: "reg.objectives.title", SummaryKey: "reg.objectives.summary"},
-		{Clause: "6.3", TitleKey: "reg.changes.title", SummaryKey: "reg.changes.summary"},
+		{Clause: "6.2", TitleKey: "reg.objectives.title", SummaryKey: "reg.objectives.summary", Href: "/objectives", Action: service.ActObjRead},
+		{Clause: "6.3", TitleKey: "reg.changes.title", SummaryKey: "reg.changes.summary", Href: "/changes", Action: service.ActChangeRead},
 	}},
 	{Slug: "support", Clause: "7", TitleKey: "area.support.title", SummaryKey: "area.support.summary", Registers: []register{
 		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary"},
-		{Clause: "7.3, 7.4", TitleKey: "reg.communication.title", SummaryKey: "reg.communication.summary"},
+		{Clause: "7.3, 7.4", TitleKey: "reg.communication.title", SummaryKey: "reg.communication.summary", Href: "/communication", Action: service.ActCommRead},
 		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary"},
 	}},
 	{Slug: "operation", Clause: "8", TitleKey: "area.operation.title", SummaryKey: "area.operation.summary", Registers: []register{
@@ -140,7 +140,12 @@ type dashboardPage struct {
 	Stats       *service.Dashboard
 	SitesByType []typeCount
 	Areas       []areaCard
+	Tasks       []taskRow // the first few of My tasks
+	TaskCount   int
 }
+
+// dashTasks is how many of My tasks the dashboard shows.
+const dashTasks = 5
 
 // dashboard shows the organisation's counts and shortcuts (GET /).
 func (s *server) dashboard(c *call) error {
@@ -149,6 +154,12 @@ func (s *server) dashboard(c *call) error {
 		return err
 	}
 	p := &dashboardPage{basePage: c.base("dash.title"), Stats: d}
+	tasks, err := s.svc.MyTasks(c.r.Context(), c.actor())
+	if err != nil {
+		return err
+	}
+	p.TaskCount = len(tasks)
+	p.Tasks = c.taskRows(tasks[:min(len(tasks), dashTasks)])
 	for _, t := range bulkhead.SiteTypes {
 		n := d.SitesByType[t]
 		if n == 0 {

@@ -184,7 +184,7 @@ func (c *call) nav() []navSection {
 		active := p == href || (href != "/" && strings.HasPrefix(p, href+"/"))
 		return navItem{Href: href, Label: c.T(key), Active: active}
 	}
-	main := navSection{Items: []navItem{item("/", "nav.dashboard")}}
+	main := navSection{Items: []navItem{item("/", "nav.dashboard"), item("/tasks", "nav.tasks"), item("/coverage", "nav.coverage")}}
 	areas := navSection{Title: c.T("nav.areas")}
 	for _, a := range areaList {
 		it := item("/areas/"+a.Slug, a.TitleKey)

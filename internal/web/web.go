@@ -108,6 +108,7 @@ func (s *server) routes() http.Handler {
 	s.riskRoutes(mux)
 	s.libraryRoutes(mux)
 	s.custodyRoutes(mux)
+	s.incidentRoutes(mux)
 
 	mux.HandleFunc("/", s.public(s.notFound))
 	return mux
