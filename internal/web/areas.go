@@ -41,7 +41,7 @@ var areaList = []area{
 		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary", Href: "/security-roles", Action: service.ActPeopleRead},
 	}},
 	{Slug: "planning", Clause: "6", TitleKey: "area.planning.title", SummaryKey: "area.planning.summary", Registers: []register{
-		{Clause: "6.1", TitleKey: "reg.risks.title", SummaryKey: "reg.risks.summary"},
+		{Clause: "6.1", TitleKey: "reg.risks.title", SummaryKey: "reg.risks.summary", Href: "/risk", Action: service.ActRiskRead},
 		{Clause: "6.1", TitleKey: "reg.opportunities.title", SummaryKey: "reg.opportunities.summary"},
 		{Clause: "6.2", TitleKey: "reg.objectives.title", SummaryKey: "reg.objectives.summary", Href: "/objectives", Action: service.ActObjRead},
 		{Clause: "6.3", TitleKey: "reg.changes.title", SummaryKey: "reg.changes.summary", Href: "/changes", Action: service.ActChangeRead},
@@ -53,8 +53,8 @@ var areaList = []area{
 	}},
 	{Slug: "operation", Clause: "8", TitleKey: "area.operation.title", SummaryKey: "area.operation.summary", Registers: []register{
 		{Clause: "8.1, 8.2", TitleKey: "reg.processes.title", SummaryKey: "reg.processes.summary"},
-		{Clause: "8.3, 8.4", TitleKey: "reg.controls.title", SummaryKey: "reg.controls.summary"},
-		{Clause: "8.5", TitleKey: "reg.treatments.title", SummaryKey: "reg.treatments.summary"},
+		{Clause: "8.3, 8.4", TitleKey: "reg.controls.title", SummaryKey: "reg.controls.summary", Href: "/risk/controls", Action: service.ActRiskRead},
+		{Clause: "8.5", TitleKey: "reg.treatments.title", SummaryKey: "reg.treatments.summary", Href: "/risk/treatments", Action: service.ActRiskRead},
 		{Clause: "8.6", TitleKey: "reg.plans.title", SummaryKey: "reg.plans.summary"},
 		{Clause: "8.6", TitleKey: "reg.bia.title", SummaryKey: "reg.bia.summary"},
 	}},
