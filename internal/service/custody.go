@@ -1,9 +1,17 @@
 package service
 
-import "context"
+import (
+	"context"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+)
 
 // custodyGrants are the permission rows of chain of custody and cargo security (issue 6).
-var custodyGrants = []grant{}
+// Partners (carriers, forwarders) may send EPCIS events but read nothing.
+var custodyGrants = []grant{
+	{ActEPCISCapture, []bulkhead.Role{admin, secm, siteo, contr, partn}},
+	{ActEPCISRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
+}
 
 // custodyTasks returns what falls due for the actor in chain of custody and cargo security (issue 6), for My tasks
 // and the dashboard.
