@@ -25,8 +25,10 @@ func scanCapture(row pgx.Row) (*bulkhead.CaptureJob, error) {
 	if ctxt != "" {
 		j.Context = []byte(ctxt)
 	}
-	if err := json.Unmarshal([]byte(problems), &j.Problems); err != nil {
-		return nil, err
+	if problems != "[]" {
+		if err := json.Unmarshal([]byte(problems), &j.Problems); err != nil {
+			return nil, err
+		}
 	}
 	return &j, nil
 }

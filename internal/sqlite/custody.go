@@ -26,8 +26,10 @@ func scanCapture(row interface{ Scan(...any) error }) (*bulkhead.CaptureJob, err
 	if ctxt != "" {
 		j.Context = []byte(ctxt)
 	}
-	if err := json.Unmarshal([]byte(problems), &j.Problems); err != nil {
-		return nil, err
+	if problems != "[]" {
+		if err := json.Unmarshal([]byte(problems), &j.Problems); err != nil {
+			return nil, err
+		}
 	}
 	return &j, nil
 }
