@@ -9,5 +9,8 @@ func custodyCommands() []command {
 
 // custodyBenches are the benchmarks of this area, by name (bulkhead bench NAME).
 func custodyBenches() map[string]benchFunc {
-	return nil
+	return map[string]benchFunc{
+		"epcis-capture": benchEPCISCapture,
+		"epcis-query":   benchEPCISQuery,
+	}
 }

@@ -156,14 +156,16 @@ func (q queries) EPCISEventCount(ctx context.Context, orgID string) (int, error)
 	return n, mapErr(err)
 }
 
-// eventQuery builds the SQL of an event filter (see the sqlite package).
+// eventQuery builds the SQL of an event filter (see the sqlite package): a
+// selective condition (EPCs, eventIDs, a capture) drives the query.
 func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	var where []string
-	args := []any{f.OrgID}
+	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	org := arg(f.OrgID)
 	in := func(col string, vals []string) {
 		if len(vals) > 0 {
 			where = append(where, col+" = ANY("+arg(vals)+")")
@@ -173,6 +175,37 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		if t != nil {
 			where = append(where, col+" "+op+" "+arg(*t))
 		}
+	}
+	epcSub := func(vals []string, roles ...string) string {
+		c := "SELECT DISTINCT p.event AS id FROM epcis_event_epcs p WHERE p.org_id = " + org + " AND p.epc = ANY(" + arg(vals) + ")"
+		if len(roles) > 0 {
+			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
+		}
+		return c
+	}
+	var driver string
+	epcConds := []struct {
+		vals  []string
+		roles []string
+	}{{f.MatchEPC, []string{"epc", "child"}}, {f.MatchParent, []string{"parent"}}, {f.MatchAnyEPC, nil}}
+	switch {
+	case len(f.MatchEPC)+len(f.MatchParent)+len(f.MatchAnyEPC) > 0:
+		for i, c := range epcConds {
+			if len(c.vals) > 0 {
+				driver = epcSub(c.vals, c.roles...)
+				epcConds[i].vals = nil
+				break
+			}
+		}
+	case len(f.EventIDs) > 0:
+		ids := arg(f.EventIDs)
+		driver = "SELECT id FROM epcis_events WHERE org_id = " + org + " AND NOT error_declaration AND event_id = ANY(" + ids + ")" +
+			" UNION SELECT id FROM epcis_events WHERE org_id = " + org + " AND error_declaration AND event_id = ANY(" + ids + ")" +
+			" UNION SELECT id FROM epcis_events WHERE org_id = " + org + " AND hash = ANY(" + ids + ")"
+		f.EventIDs = nil
+	case f.CaptureID != "":
+		driver = "SELECT id FROM epcis_events WHERE capture_id = " + arg(f.CaptureID)
+		f.CaptureID = ""
 	}
 	in("e.type", f.Types)
 	timeCond("e.event_time", ">=", f.GEEventTime)
@@ -194,20 +227,11 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	if f.CaptureID != "" {
 		where = append(where, "e.capture_id = "+arg(f.CaptureID))
 	}
-	epcCond := func(vals []string, roles ...string) {
-		if len(vals) == 0 {
-			return
+	for _, c := range epcConds {
+		if len(c.vals) > 0 {
+			where = append(where, "e.id IN ("+epcSub(c.vals, c.roles...)+")")
 		}
-		c := "e.id IN (SELECT p.event FROM epcis_event_epcs p WHERE p.org_id = $1 AND p.epc = ANY(" + arg(vals) + ")"
-		if len(roles) > 0 {
-			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
-		}
-		where = append(where, c+")")
 	}
-	epcCond(f.MatchEPC, "epc", "child")
-	epcCond(f.MatchParent, "parent")
-	epcCond(f.MatchAnyEPC)
-
 	col := "e.record_time"
 	if f.OrderBy == bulkhead.OrderEventTime {
 		col = "e.event_time"
@@ -220,12 +244,15 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		t := time.UnixMicro(f.After.Time).UTC()
 		where = append(where, "("+col+", e.id) "+op+" ("+arg(t)+", "+arg(f.After.ID)+")")
 	}
-	order := col + " " + dir + ", e.id " + dir
-	sqlText := `SELECT ` + eventCols + ` FROM epcis_events e JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = $1`
+	from := "epcis_events e"
+	if driver != "" {
+		from = "(" + driver + ") m JOIN epcis_events e ON e.id = m.id"
+	}
+	sqlText := `SELECT ` + eventCols + ` FROM ` + from + ` JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = ` + org
 	for _, w := range where {
 		sqlText += " AND " + w
 	}
-	sqlText += " ORDER BY " + order + " LIMIT " + arg(f.Limit)
+	sqlText += " ORDER BY " + col + " " + dir + ", e.id " + dir + " LIMIT " + arg(f.Limit)
 	return sqlText, args
 }
 

@@ -207,19 +207,23 @@ func (q queries) EPCISEventCount(ctx context.Context, orgID string) (int, error)
 	return n, mapErr(err)
 }
 
-// eventQuery builds the SQL of an event filter. The EPC conditions drive
-// the query from the EPC table when present: the events of one EPC are
-// few, whatever the organisation holds.
+// eventQuery builds the SQL of an event filter. A selective condition
+// (EPCs, eventIDs, a capture) drives the query from its index: the rows it
+// names are few, whatever the organisation holds, and SQLite would
+// otherwise walk the ordering index over every event of the organisation.
+// CROSS JOIN keeps SQLite from reordering the join.
 func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	var where []string
-	args := []any{f.OrgID}
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		where = append(where, col+" IN (?"+strings.Repeat(", ?", len(vals)-1)+")")
+	var args []any
+	list := func(vals []string) string {
 		for _, v := range vals {
 			args = append(args, v)
+		}
+		return "(?" + strings.Repeat(", ?", len(vals)-1) + ")"
+	}
+	in := func(col string, vals []string) {
+		if len(vals) > 0 {
+			where = append(where, col+" IN "+list(vals))
 		}
 	}
 	timeCond := func(col, op string, t *time.Time) {
@@ -228,6 +232,45 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 			args = append(args, micros(*t))
 		}
 	}
+	epcSub := func(vals []string, roles ...string) string {
+		args = append(args, f.OrgID)
+		c := "SELECT DISTINCT p.event AS id FROM epcis_event_epcs p WHERE p.org_id = ? AND p.epc IN " + list(vals)
+		if len(roles) > 0 {
+			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
+		}
+		return c
+	}
+	// The driving subquery, if any; its arguments come first.
+	var driver string
+	epcConds := []struct {
+		vals  []string
+		roles []string
+	}{{f.MatchEPC, []string{"epc", "child"}}, {f.MatchParent, []string{"parent"}}, {f.MatchAnyEPC, nil}}
+	switch {
+	case len(f.MatchEPC)+len(f.MatchParent)+len(f.MatchAnyEPC) > 0:
+		for i, c := range epcConds {
+			if len(c.vals) > 0 {
+				driver = epcSub(c.vals, c.roles...)
+				epcConds[i].vals = nil
+				break
+			}
+		}
+	case len(f.EventIDs) > 0:
+		// The eventID indexes are partial: one for events, one for error
+		// declarations.
+		for _, d := range []string{"0", "1"} {
+			args = append(args, f.OrgID)
+			driver += "SELECT id FROM epcis_events WHERE org_id = ? AND error_declaration = " + d + " AND event_id IN " + list(f.EventIDs) + " UNION "
+		}
+		args = append(args, f.OrgID)
+		driver += "SELECT id FROM epcis_events WHERE org_id = ? AND hash IN " + list(f.EventIDs)
+		f.EventIDs = nil
+	case f.CaptureID != "":
+		driver = "SELECT id FROM epcis_events WHERE capture_id = ?"
+		args = append(args, f.CaptureID)
+		f.CaptureID = ""
+	}
+	args = append(args, f.OrgID)
 	in("e.type", f.Types)
 	timeCond("e.event_time", ">=", f.GEEventTime)
 	timeCond("e.event_time", "<", f.LTEventTime)
@@ -239,13 +282,8 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	in("e.read_point", f.ReadPoints)
 	in("e.biz_location", f.BizLocations)
 	if len(f.EventIDs) > 0 {
-		ph := "?" + strings.Repeat(", ?", len(f.EventIDs)-1)
-		where = append(where, "(e.event_id IN ("+ph+") OR e.hash IN ("+ph+"))")
-		for range 2 {
-			for _, v := range f.EventIDs {
-				args = append(args, v)
-			}
-		}
+		ph := list(f.EventIDs)
+		where = append(where, "(e.event_id IN "+ph+" OR e.hash IN "+list(f.EventIDs)+")")
 	}
 	if f.ExistsError {
 		where = append(where, "e.error_declaration = 1")
@@ -254,23 +292,11 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		where = append(where, "e.capture_id = ?")
 		args = append(args, f.CaptureID)
 	}
-	epcCond := func(vals []string, roles ...string) {
-		if len(vals) == 0 {
-			return
+	for _, c := range epcConds {
+		if len(c.vals) > 0 {
+			where = append(where, "e.id IN ("+epcSub(c.vals, c.roles...)+")")
 		}
-		c := "e.id IN (SELECT p.event FROM epcis_event_epcs p WHERE p.org_id = ? AND p.epc IN (?" + strings.Repeat(", ?", len(vals)-1) + ")"
-		args = append(args, f.OrgID)
-		for _, v := range vals {
-			args = append(args, v)
-		}
-		if len(roles) > 0 {
-			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
-		}
-		where = append(where, c+")")
 	}
-	epcCond(f.MatchEPC, "epc", "child")
-	epcCond(f.MatchParent, "parent")
-	epcCond(f.MatchAnyEPC)
 
 	col := "e.record_time"
 	if f.OrderBy == bulkhead.OrderEventTime {
@@ -284,12 +310,15 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		where = append(where, "("+col+", e.id) "+op+" (?, ?)")
 		args = append(args, f.After.Time, f.After.ID)
 	}
-	order := col + " " + dir + ", e.id " + dir
-	sqlText := `SELECT ` + eventCols + ` FROM epcis_events e JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = ?`
+	from := "epcis_events e"
+	if driver != "" {
+		from = "(" + driver + ") m CROSS JOIN epcis_events e ON e.id = m.id"
+	}
+	sqlText := `SELECT ` + eventCols + ` FROM ` + from + ` JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = ?`
 	for _, w := range where {
 		sqlText += " AND " + w
 	}
-	sqlText += " ORDER BY " + order + " LIMIT ?"
+	sqlText += " ORDER BY " + col + " " + dir + ", e.id " + dir + " LIMIT ?"
 	args = append(args, f.Limit)
 	return sqlText, args
 }

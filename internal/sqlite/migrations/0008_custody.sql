@@ -43,6 +43,7 @@ CREATE INDEX epcis_events_declared_idx ON epcis_events (org_id, event_id) WHERE 
 CREATE INDEX epcis_events_hash_idx ON epcis_events (org_id, hash);
 CREATE INDEX epcis_events_time_idx ON epcis_events (org_id, event_time, id);
 CREATE INDEX epcis_events_record_idx ON epcis_events (org_id, record_time, id);
+CREATE INDEX epcis_events_capture_idx ON epcis_events (capture_id);
 
 CREATE TABLE epcis_event_epcs (
 	org_id     TEXT NOT NULL,
