@@ -19,6 +19,19 @@ type CustodyReader interface {
 	StoredEventIDs(ctx context.Context, orgID string, ids []string) (map[string]bool, error)
 	// EPCISEventCount returns the number of events an organisation holds.
 	EPCISEventCount(ctx context.Context, orgID string) (int, error)
+
+	// Seal returns a seal of an organisation; inside a transaction it
+	// locks it. ENOTFOUND.
+	Seal(ctx context.Context, orgID, id string) (*Seal, error)
+	// Seals lists seals matching the filter, newest first.
+	Seals(ctx context.Context, f SealFilter) ([]*Seal, error)
+	// SealEvents returns a seal's log, oldest first.
+	SealEvents(ctx context.Context, orgID, sealID string) ([]*SealEvent, error)
+	// Discrepancy returns a discrepancy of an organisation; inside a
+	// transaction it locks it. ENOTFOUND.
+	Discrepancy(ctx context.Context, orgID, id string) (*Discrepancy, error)
+	// Discrepancies lists discrepancies matching the filter, newest first.
+	Discrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error)
 }
 
 // CustodyWriter changes the records of issue 6: chain of custody (EPCIS events, shipments, equipment, seals, inspections, discrepancies). It is part of Tx.
@@ -35,4 +48,16 @@ type CustodyWriter interface {
 	// InsertEPCISEvents stores events (and their EPCs) in bulk. ECONFLICT
 	// on a duplicate eventID.
 	InsertEPCISEvents(ctx context.Context, events []*EPCISEvent) error
+
+	// CreateSeal stores a new seal. ECONFLICT on a number already used.
+	CreateSeal(ctx context.Context, s *Seal) error
+	// UpdateSeal saves a seal's status, equipment and update time. ENOTFOUND.
+	UpdateSeal(ctx context.Context, s *Seal) error
+	// InsertSealEvent appends to a seal's log.
+	InsertSealEvent(ctx context.Context, e *SealEvent) error
+	// CreateDiscrepancy stores a new discrepancy.
+	CreateDiscrepancy(ctx context.Context, d *Discrepancy) error
+	// UpdateDiscrepancy saves a discrepancy's state, assignee, resolution,
+	// incident and times. ENOTFOUND.
+	UpdateDiscrepancy(ctx context.Context, d *Discrepancy) error
 }

@@ -12,8 +12,13 @@ import (
 // (columns as in coreExpected).
 var custodyExpected = map[service.Action]string{
 	//                         admin topm secm site audit contr view partner
-	service.ActEPCISCapture: "Y-YY-Y-Y",
-	service.ActEPCISRead:    "YYYYYYY-",
+	service.ActEPCISCapture:      "Y-YY-Y-Y",
+	service.ActEPCISRead:         "YYYYYYY-",
+	service.ActSealRead:          "YYYYYYY-",
+	service.ActSealIssue:         "Y-YY----",
+	service.ActSealRecord:        "Y-YY-Y--",
+	service.ActDiscrepancyRead:   "YYYYYYY-",
+	service.ActDiscrepancyManage: "Y-YY----",
 }
 
 // custodyActionTests performs each issue 6 custody action.
@@ -27,7 +32,63 @@ func custodyActionTests(svc *service.Service, f *fixture) map[service.Action]fun
 			_, err := svc.EPCISEvents(ctx, a, bulkhead.EventFilter{})
 			return err
 		},
+		service.ActSealRead: func(a service.Actor) error {
+			if _, err := svc.Seals(ctx, a, bulkhead.SealFilter{}); err != nil {
+				return err
+			}
+			_, _, err := svc.Seal(ctx, a, systemSeal(svc, f, "READ-"+string(a.Role)).ID)
+			return err
+		},
+		service.ActSealIssue: func(a service.Actor) error {
+			_, err := svc.IssueSeal(ctx, a, sealInput(f, "ISSUE-"+string(a.Role)))
+			return err
+		},
+		service.ActSealRecord: func(a service.Actor) error {
+			seal := systemSeal(svc, f, "REC-"+string(a.Role))
+			_, err := svc.RecordSealEvent(ctx, a, seal.ID, bulkhead.SealEventInput{Action: "affix", Equipment: "CSQU3054383"})
+			return err
+		},
+		service.ActDiscrepancyRead: func(a service.Actor) error {
+			if _, err := svc.Discrepancies(ctx, a, bulkhead.DiscrepancyFilter{}); err != nil {
+				return err
+			}
+			_, err := svc.Discrepancy(ctx, a, systemDiscrepancy(svc, f, "DR-"+string(a.Role)).ID)
+			return err
+		},
+		service.ActDiscrepancyManage: func(a service.Actor) error {
+			d := systemDiscrepancy(svc, f, "DM-"+string(a.Role))
+			_, err := svc.UpdateDiscrepancy(ctx, a, d.ID, service.DiscrepancyUpdate{Resolution: ptr("checked"), Close: ptr(true)})
+			return err
+		},
 	}
+}
+
+func sealInput(f *fixture, number string) bulkhead.SealInput {
+	number = strings.ReplaceAll(number, "_", "-")
+	return bulkhead.SealInput{SiteID: &f.site.ID, Number: ptr(number), Class: ptr("H"), Type: ptr("BLT"), Source: ptr("CAR"), Manufacturer: ptr("Acme Seals")}
+}
+
+// systemSeal issues a seal as the system.
+func systemSeal(svc *service.Service, f *fixture, number string) *bulkhead.Seal {
+	seal, err := svc.IssueSeal(ctx, service.SystemActor(f.org.ID, "test"), sealInput(f, number))
+	if err != nil {
+		panic(err)
+	}
+	return seal
+}
+
+// systemDiscrepancy opens a discrepancy as the system: a seal found broken.
+func systemDiscrepancy(svc *service.Service, f *fixture, number string) *bulkhead.Discrepancy {
+	sys := service.SystemActor(f.org.ID, "test")
+	seal := systemSeal(svc, f, number)
+	if _, err := svc.RecordSealEvent(ctx, sys, seal.ID, bulkhead.SealEventInput{Action: "affix", Equipment: "CSQU3054383"}); err != nil {
+		panic(err)
+	}
+	tr, err := svc.RecordSealEvent(ctx, sys, seal.ID, bulkhead.SealEventInput{Action: "break"})
+	if err != nil || len(tr.Discrepancies) != 1 {
+		panic(fmt.Sprint(err, tr))
+	}
+	return tr.Discrepancies[0]
 }
 
 // epcisDoc returns a valid EPCIS document of n shipping events whose

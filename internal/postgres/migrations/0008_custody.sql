@@ -54,3 +54,59 @@ CREATE TABLE epcis_event_epcs (
 	role       TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
 	PRIMARY KEY (org_id, epc, event_time, event, role)
 );
+
+-- Seals (ISO 17712) held in a site's stock, their log, and the
+-- discrepancies found in the chain of custody.
+CREATE TABLE seals (
+	id               TEXT COLLATE "C" PRIMARY KEY,
+	org_id           TEXT NOT NULL REFERENCES organizations (id),
+	site_id          TEXT NOT NULL,
+	number           TEXT NOT NULL,
+	class            TEXT NOT NULL CHECK (class IN ('I', 'S', 'H')),
+	type             TEXT NOT NULL CHECK (type IN ('BLT', 'WIR', 'KLP')),
+	source           TEXT NOT NULL CHECK (source IN ('CAR', 'SHI', 'CUS', 'PHY', 'VET')),
+	manufacturer     TEXT NOT NULL,
+	status           TEXT NOT NULL CHECK (status IN ('issued', 'affixed', 'verified', 'removed', 'broken', 'destroyed')),
+	equipment        TEXT NOT NULL,
+	equipment_ok     BOOLEAN NOT NULL,
+	created_at       TIMESTAMPTZ NOT NULL,
+	updated_at       TIMESTAMPTZ NOT NULL,
+	CONSTRAINT seals_number_key UNIQUE (org_id, number)
+);
+CREATE INDEX seals_site_idx ON seals (org_id, site_id, status);
+
+CREATE TABLE seal_events (
+	id              TEXT COLLATE "C" PRIMARY KEY,
+	org_id          TEXT NOT NULL,
+	seal_id         TEXT NOT NULL REFERENCES seals (id),
+	at              TIMESTAMPTZ NOT NULL,
+	action          TEXT NOT NULL CHECK (action IN ('issue', 'affix', 'verify', 'remove', 'break', 'destroy')),
+	site_id         TEXT NOT NULL,
+	method          TEXT NOT NULL CHECK (method IN ('', 'view', 'verify', 'tug', 'twist')),
+	observed_number TEXT NOT NULL,
+	equipment       TEXT NOT NULL,
+	equipment_ok    BOOLEAN NOT NULL,
+	authorized      BOOLEAN NOT NULL,
+	actor_name      TEXT NOT NULL,
+	note            TEXT NOT NULL,
+	epcis_event_id  TEXT NOT NULL
+);
+CREATE INDEX seal_events_seal_idx ON seal_events (seal_id, at);
+
+CREATE TABLE discrepancies (
+	id          TEXT COLLATE "C" PRIMARY KEY,
+	org_id      TEXT NOT NULL REFERENCES organizations (id),
+	site_id     TEXT NOT NULL,
+	kind        TEXT NOT NULL CHECK (kind IN ('seal_mismatch', 'seal_broken', 'inspection_failed', 'custody_gap', 'equipment_check')),
+	summary     TEXT NOT NULL,
+	seal_id     TEXT REFERENCES seals (id),
+	evidence    TEXT NOT NULL,
+	open        BOOLEAN NOT NULL,
+	assignee_id TEXT NOT NULL,
+	resolution  TEXT NOT NULL,
+	incident_id TEXT NOT NULL,
+	created_at  TIMESTAMPTZ NOT NULL,
+	updated_at  TIMESTAMPTZ NOT NULL,
+	closed_at   TIMESTAMPTZ
+);
+CREATE INDEX discrepancies_org_idx ON discrepancies (org_id, open, site_id);

@@ -1,0 +1,130 @@
+package service_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/service"
+)
+
+func TestSealLifecycle(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "seals")
+	officer := f.actors[bulkhead.RoleSiteOfficer]
+	seal, err := svc.IssueSeal(ctx, officer, sealInput(f, "nl-0001234"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seal.Number != "NL-0001234" || seal.Status != bulkhead.SealIssued {
+		t.Fatalf("seal = %+v", seal)
+	}
+	if _, err := svc.IssueSeal(ctx, officer, sealInput(f, "NL-0001234")); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+		t.Errorf("duplicate number: %v", err)
+	}
+	bad := sealInput(f, "X1")
+	bad.Class, bad.Type = ptr("Z"), ptr("TAPE")
+	if _, err := svc.IssueSeal(ctx, officer, bad); bulkhead.ErrorCode(err) != bulkhead.EINVALID || bulkhead.ErrorFields(err)["class"] == "" || bulkhead.ErrorFields(err)["type"] == "" {
+		t.Errorf("bad class and type: %v", err)
+	}
+	// Verifying before affixing is not allowed.
+	if _, err := svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "verify", Method: "tug"}); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+		t.Errorf("verify an issued seal: %v", err)
+	}
+	tr, err := svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "affix", Equipment: "csqu 305438 3"})
+	if err != nil || tr.Seal.Status != bulkhead.SealAffixed || tr.Seal.Equipment != "CSQU3054383" || !tr.Seal.EquipmentCheckOK || len(tr.Discrepancies) != 0 {
+		t.Fatalf("affix: %+v %v", tr, err)
+	}
+	// A method is required to verify.
+	if _, err := svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "verify"}); bulkhead.ErrorFields(err)["method"] != bulkhead.FieldRequired {
+		t.Errorf("verify without method: %v", err)
+	}
+	tr, err = svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "verify", Method: "twist", ObservedNumber: "NL-0001234"})
+	if err != nil || tr.Seal.Status != bulkhead.SealVerified || len(tr.Discrepancies) != 0 {
+		t.Fatalf("verify: %+v %v", tr, err)
+	}
+	// The number read at arrival differs: a discrepancy with its evidence.
+	tr, err = svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "verify", Method: "verify", ObservedNumber: "NL-0009999"})
+	if err != nil || len(tr.Discrepancies) != 1 || tr.Discrepancies[0].Kind != bulkhead.DiscSealMismatch || tr.Discrepancies[0].Evidence[0] != tr.Event.EPCISEventID {
+		t.Fatalf("mismatch: %+v %v", tr, err)
+	}
+	// Removal without authorisation.
+	tr, err = svc.RecordSealEvent(ctx, officer, seal.ID, bulkhead.SealEventInput{Action: "remove"})
+	if err != nil || len(tr.Discrepancies) != 1 || tr.Discrepancies[0].Kind != bulkhead.DiscSealBroken {
+		t.Fatalf("unauthorised removal: %+v %v", tr, err)
+	}
+	_, log, err := svc.Seal(ctx, officer, seal.ID)
+	if err != nil || len(log) != 5 {
+		t.Fatalf("log: %d entries, %v", len(log), err)
+	}
+	// Every transition is an EPCIS event on the seal, and the container's
+	// events are found by its BIC.
+	p := query(t, svc, f.actors[bulkhead.RoleAdmin], "MATCH_anyEPC=urn:bulkhead:seal:NL-0001234")
+	if len(p.Events) != 5 {
+		t.Errorf("seal events in the repository: %d", len(p.Events))
+	}
+	p = query(t, svc, f.actors[bulkhead.RoleAdmin], "MATCH_epc=urn:epc:id:bic:CSQU3054383&EQ_bizStep=inspecting")
+	if len(p.Events) != 2 {
+		t.Errorf("inspections of the container: %d", len(p.Events))
+	}
+	var body map[string]any
+	json.Unmarshal(p.Events[0].Body, &body)
+	if sealExt, _ := body["bh:seal"].(map[string]any); sealExt["bh:method"] != "twist" {
+		t.Errorf("event extension = %v", body)
+	}
+
+	// Tasks: unassigned discrepancies go to those who manage them.
+	tasks, err := svc.MyTasks(ctx, f.actors[bulkhead.RoleSecurityManager])
+	if err != nil || len(tasks) != 2 {
+		t.Fatalf("tasks = %v, %v", tasks, err)
+	}
+	if tasks, _ := svc.MyTasks(ctx, f.actors[bulkhead.RoleViewer]); len(tasks) != 0 {
+		t.Errorf("viewer tasks = %v", tasks)
+	}
+	// Assign one to the contributor, who then has it; close it.
+	d := tr.Discrepancies[0]
+	contr := f.actors[bulkhead.RoleContributor]
+	if _, err := svc.UpdateDiscrepancy(ctx, officer, d.ID, service.DiscrepancyUpdate{AssigneeID: &contr.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	if tasks, _ := svc.MyTasks(ctx, contr); len(tasks) != 1 || tasks[0].Href != "/custody/discrepancies/"+d.ID {
+		t.Errorf("contributor tasks = %v", tasks)
+	}
+	if _, err := svc.UpdateDiscrepancy(ctx, officer, d.ID, service.DiscrepancyUpdate{Close: ptr(true)}); bulkhead.ErrorFields(err)["resolution"] != bulkhead.FieldRequired {
+		t.Errorf("close without resolution: %v", err)
+	}
+	if _, err := svc.UpdateDiscrepancy(ctx, officer, d.ID, service.DiscrepancyUpdate{AssigneeID: ptr("nobody")}); bulkhead.ErrorFields(err)["assignee_id"] == "" {
+		t.Errorf("assign to a non-member: %v", err)
+	}
+	got, err := svc.UpdateDiscrepancy(ctx, officer, d.ID, service.DiscrepancyUpdate{Close: ptr(true), Resolution: ptr("Removal was authorised by phone; paperwork filed."), IncidentID: ptr("INC-7")})
+	if err != nil || got.Open || got.ClosedAt == nil || got.IncidentID != "INC-7" {
+		t.Fatalf("close: %+v %v", got, err)
+	}
+	if open, _ := svc.Discrepancies(ctx, officer, bulkhead.DiscrepancyFilter{OpenOnly: true, SiteID: f.site.ID}); len(open) != 1 {
+		t.Errorf("open discrepancies of the site: %d", len(open))
+	}
+}
+
+func TestSealWrongCheckDigitIsFlagged(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "checkdigit")
+	adm := f.actors[bulkhead.RoleAdmin]
+	seal, err := svc.IssueSeal(ctx, adm, sealInput(f, "CUS-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := svc.RecordSealEvent(ctx, adm, seal.ID, bulkhead.SealEventInput{Action: "affix", Equipment: "CSQU3054384"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Kept as written, flagged, and a discrepancy opened.
+	if tr.Seal.Equipment != "CSQU3054384" || tr.Seal.EquipmentCheckOK || len(tr.Discrepancies) != 1 || tr.Discrepancies[0].Kind != bulkhead.DiscEquipmentCheck {
+		t.Fatalf("affix with a wrong check digit: %+v", tr)
+	}
+	p := query(t, svc, adm, "EQ_eventID="+tr.Event.EPCISEventID)
+	var body map[string]any
+	json.Unmarshal(p.Events[0].Body, &body)
+	if eq, _ := body["bh:equipment"].(map[string]any); eq["bh:checkDigit"] != "invalid" || eq["bh:number"] != "CSQU3054384" {
+		t.Errorf("event equipment = %v", body["bh:equipment"])
+	}
+}
