@@ -28,6 +28,13 @@ func custodyRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/epcis/events", handler: (*Server).queryEvents},
 		{Method: "GET", Path: "/api/v1/epcis/events/{eventID}", handler: (*Server).getEvent},
 		{Method: "GET", Path: "/api/v1/epcis/epcs/{epc}/events", handler: (*Server).epcEvents},
+		{Method: "GET", Path: "/api/v1/seals", handler: (*Server).listSeals},
+		{Method: "POST", Path: "/api/v1/seals", handler: (*Server).issueSeal},
+		{Method: "GET", Path: "/api/v1/seals/{id}", handler: (*Server).getSeal},
+		{Method: "POST", Path: "/api/v1/seals/{id}/events", handler: (*Server).recordSealEvent},
+		{Method: "GET", Path: "/api/v1/discrepancies", handler: (*Server).listDiscrepancies},
+		{Method: "GET", Path: "/api/v1/discrepancies/{id}", handler: (*Server).getDiscrepancy},
+		{Method: "PATCH", Path: "/api/v1/discrepancies/{id}", handler: (*Server).updateDiscrepancy},
 	}
 }
 

@@ -184,3 +184,49 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 		t.Errorf("audit seq %d → %d", seq, after)
 	}
 }
+
+func TestSealsAPI(t *testing.T) {
+	e := setup(t)
+	r := e.json("admin", "POST", "/api/v1/sites", `{"name":"Rotterdam DC","type":"distribution_centre","unlocode":"NLRTM","country":"NL","time_zone":"Europe/Amsterdam"}`)
+	site, _ := r.body["id"].(string)
+	r = e.json("admin", "POST", "/api/v1/seals", `{"site_id":"`+site+`","number":"NL-123","class":"H","type":"BLT","source":"CAR","manufacturer":"Acme"}`)
+	if r.status != 201 || r.body["status"] != "issued" {
+		t.Fatalf("issue = %d %s", r.status, r.raw)
+	}
+	id := r.body["id"].(string)
+	if r = e.json("admin", "POST", "/api/v1/seals", `{"site_id":"`+site+`","number":"NL 1","class":"X","type":"BLT","source":"CAR"}`); r.status != 422 || errFields(r)["class"] == nil || errFields(r)["number"] == nil {
+		t.Errorf("bad seal = %d %s", r.status, r.raw)
+	}
+	if r = e.json("admin", "POST", "/api/v1/seals/"+id+"/events", `{"action":"verify","method":"tug"}`); r.status != 409 {
+		t.Errorf("verify an issued seal = %d", r.status)
+	}
+	if r = e.json("admin", "POST", "/api/v1/seals/"+id+"/events", `{"action":"affix","equipment":"MSKU9070323"}`); r.status != 201 {
+		t.Fatalf("affix = %d %s", r.status, r.raw)
+	}
+	r = e.json("admin", "POST", "/api/v1/seals/"+id+"/events", `{"action":"verify","method":"verify","observed_number":"NL-124"}`)
+	ds, _ := r.body["discrepancies"].([]any)
+	if r.status != 201 || len(ds) != 1 {
+		t.Fatalf("mismatch = %d %s", r.status, r.raw)
+	}
+	did := ds[0].(map[string]any)["id"].(string)
+	if r = e.json("viewer", "POST", "/api/v1/seals/"+id+"/events", `{"action":"break"}`); r.status != 403 {
+		t.Errorf("viewer records = %d", r.status)
+	}
+	if r = e.json("admin", "GET", "/api/v1/seals/"+id, ""); r.status != 200 || len(r.body["log"].([]any)) != 3 {
+		t.Errorf("seal = %d %s", r.status, r.raw)
+	}
+	if r = e.json("admin", "GET", "/api/v1/discrepancies?open=true&site_id="+site, ""); len(r.body["items"].([]any)) != 1 {
+		t.Errorf("open discrepancies = %s", r.raw)
+	}
+	if r = e.json("admin", "PATCH", "/api/v1/discrepancies/"+did, `{"close":true}`); r.status != 422 || errFields(r)["resolution"] == nil {
+		t.Errorf("close without resolution = %d %s", r.status, r.raw)
+	}
+	if r = e.json("admin", "PATCH", "/api/v1/discrepancies/"+did, `{"close":true,"resolution":"Misread; re-verified."}`); r.status != 200 || r.body["open"] != false {
+		t.Errorf("close = %d %s", r.status, r.raw)
+	}
+	// The seal's events are in the EPCIS repository.
+	q := e.epcis("GET", "/api/v1/epcis/epcs/"+url.PathEscape("urn:epc:id:bic:MSKU9070323")+"/events", "")
+	if evs := eventList(t, q); len(evs) != 2 {
+		t.Errorf("container events = %d", len(evs))
+	}
+}
