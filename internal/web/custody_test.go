@@ -33,7 +33,7 @@ func TestCustodyCaptureAndSearch(t *testing.T) {
 	if text := c.get(res.location()).want(t, http.StatusOK).doc(t).textContent(); !strings.Contains(text, "1 of 2 stored") {
 		t.Errorf("proceed job page: %s", text)
 	}
-	text = c.get("/custody?epc=" + url.QueryEscape("https://id.gs1.org/01/04012345111118/21/9")).want(t, http.StatusOK).doc(t).textContent()
+	text = c.get("/custody?epc="+url.QueryEscape("https://id.gs1.org/01/04012345111118/21/9")).want(t, http.StatusOK).doc(t).textContent()
 	if !strings.Contains(text, "urn:example:web-1") {
 		t.Errorf("search by Digital Link did not find the event")
 	}
@@ -66,7 +66,7 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 		}
 	}
 	// The site page lists the open discrepancies of the site.
-	site := c.get("/sites/" + st.ID).want(t, http.StatusOK).doc(t)
+	site := c.get("/sites/"+st.ID).want(t, http.StatusOK).doc(t)
 	if !strings.Contains(site.textContent(), "Open chain-of-custody discrepancies") || !strings.Contains(site.textContent(), "Seal number mismatch") {
 		t.Errorf("site page lacks the discrepancies")
 	}
