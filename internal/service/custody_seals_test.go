@@ -128,3 +128,25 @@ func TestSealWrongCheckDigitIsFlagged(t *testing.T) {
 		t.Errorf("event equipment = %v", body["bh:equipment"])
 	}
 }
+
+func TestDemoCustody(t *testing.T) {
+	svc := newService(t)
+	if _, err := svc.LoadDemo(ctx, "a demo password 123"); err != nil {
+		t.Fatal(err)
+	}
+	org, err := svc.Store().OrganizationBySlug(ctx, "harbourline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := service.SystemActor(org.ID, "test")
+	seals, _ := svc.Seals(ctx, sys, bulkhead.SealFilter{})
+	open, _ := svc.Discrepancies(ctx, sys, bulkhead.DiscrepancyFilter{OpenOnly: true})
+	all, _ := svc.Discrepancies(ctx, sys, bulkhead.DiscrepancyFilter{})
+	if len(seals) != 3 || len(open) != 1 || open[0].Kind != bulkhead.DiscSealMismatch || len(all) != 2 {
+		t.Fatalf("demo: %d seals, %d open discrepancies, %d in all", len(seals), len(open), len(all))
+	}
+	p := query(t, svc, sys, "MATCH_anyEPC=urn:epc:id:bic:CSQU3054383&orderBy=eventTime")
+	if len(p.Events) != 7 { // 3 seal events and 4 carrier events
+		t.Errorf("custody timeline of CSQU3054383: %d events", len(p.Events))
+	}
+}
