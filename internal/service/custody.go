@@ -57,7 +57,7 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 	at := func(days, hours int) time.Time { return base.Add(time.Duration(days*24+hours) * time.Hour) }
 	type leg struct {
 		seal, container, readAs string
-		authorised             bool
+		authorised              bool
 	}
 	legs := []leg{
 		{"NLHS-0408113", "MSKU9070323", "", true},
