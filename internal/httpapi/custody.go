@@ -28,6 +28,7 @@ func custodyRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/epcis/events", handler: (*Server).queryEvents},
 		{Method: "GET", Path: "/api/v1/epcis/events/{eventID}", handler: (*Server).getEvent},
 		{Method: "GET", Path: "/api/v1/epcis/epcs/{epc}/events", handler: (*Server).epcEvents},
+		{Method: "POST", Path: "/api/v1/epcis/dcsa/equipment-events", handler: (*Server).captureDCSA},
 		{Method: "GET", Path: "/api/v1/seals", handler: (*Server).listSeals},
 		{Method: "POST", Path: "/api/v1/seals", handler: (*Server).issueSeal},
 		{Method: "GET", Path: "/api/v1/seals/{id}", handler: (*Server).getSeal},
@@ -160,6 +161,35 @@ func (s *Server) captureDocument(w http.ResponseWriter, r *http.Request, au *ser
 	}
 	w.Header().Set("Location", "/api/v1/epcis/capture/"+job.ID)
 	writeJSON(w, http.StatusAccepted, toCapture(job))
+	return nil
+}
+
+// captureDCSA maps DCSA Track & Trace equipment events to EPCIS and
+// captures them.
+func (s *Server) captureDCSA(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	captureLimitHeaders(w)
+	proceed, err := errorBehaviour(r)
+	if err != nil {
+		return err
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &bulkhead.Error{Code: codeUnsupported, Message: "Send the DCSA events as application/json."}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, service.CaptureMaxBytes))
+	if err != nil {
+		return service.ErrCaptureTooLarge
+	}
+	job, err := s.svc.CaptureDCSA(r.Context(), au.Actor, body, proceed)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/epcis/capture/"+job.ID)
+	status := http.StatusAccepted
+	if job.Status == bulkhead.CaptureFailed {
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, toCapture(job))
 	return nil
 }
 
