@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
@@ -20,6 +21,7 @@ func custodyCommands() []command {
 		{"epcis capture", "capture an EPCIS 2.0 JSON/JSON-LD document into the repository (FILE, - for standard input)", cmdEPCISCapture},
 		{"epcis dcsa", "import DCSA Track & Trace equipment events (JSON) as EPCIS events", cmdEPCISDCSA},
 		{"epcis events", "query stored EPCIS events (simple event query parameters) and print an EPCISQueryDocument", cmdEPCISEvents},
+		{"epcis timeline", "print the custody timeline of one EPC (container, item or seal), gaps flagged", cmdEPCISTimeline},
 		{"seal list", "list seals", cmdSealList},
 		{"seal issue", "add a seal to a site's stock", cmdSealIssue},
 		{"seal record", "record what happened to a seal: affix, verify, remove, break, destroy", cmdSealRecord},
@@ -290,5 +292,39 @@ func cmdDiscrepancyList(ctx context.Context, e *env, args []string) error {
 	for _, d := range ds {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", d.ID, d.Kind, d.Open, d.CreatedAt.Format("2006-01-02 15:04"), d.Summary)
 	}
+	return tw.Flush()
+}
+
+func cmdEPCISTimeline(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "epcis timeline")
+	var u asUser
+	u.register(fs, "as", "e-mail of the member (required)")
+	epc := fs.String("epc", "", "the EPC, e.g. urn:epc:id:bic:CSQU3054383 (required)")
+	gap := fs.Int("gap-hours", 72, "flag gaps in custody longer than this")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	st, a, err := u.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tl, err := service.New(st, nil).CustodyTimeline(ctx, a, *epc, time.Duration(*gap)*time.Hour)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME (UTC)\tSTEP\tWHERE\tHELD BY\tSEAL")
+	for _, s := range tl.Steps {
+		if s.Gap > 0 {
+			fmt.Fprintf(tw, "GAP\t%.0f hours without a custody event\t\t\t\n", s.Gap.Hours())
+		}
+		where := s.Where
+		if s.WhereSiteID != "" {
+			where = "site " + s.WhereSiteID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\n", s.Event.EventTime.Format("2006-01-02 15:04"), s.BizStep, where, s.Holder, s.Seal, s.SealState)
+	}
+	fmt.Fprintf(tw, "%d events, %d gaps\n", len(tl.Steps), tl.Gaps)
 	return tw.Flush()
 }

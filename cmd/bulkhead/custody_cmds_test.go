@@ -42,6 +42,9 @@ func TestCustodyCLI(t *testing.T) {
 	if !strings.Contains(out, `"EPCISQueryDocument"`) || !strings.Contains(out, `"loading"`) {
 		t.Errorf("events: %s", out)
 	}
+	if out := must(t, env, "", append([]string{"epcis timeline", "--epc", "urn:epc:id:bic:CSQU3054383"}, as...)...); !strings.Contains(out, "loading") || !strings.Contains(out, "1 events, 0 gaps") {
+		t.Errorf("timeline: %s", out)
+	}
 	dcsa := `[{"eventID":"x1","eventType":"EQUIPMENT","eventDateTime":"2026-05-02T10:00:00Z","equipmentEventTypeCode":"GTIN","equipmentReference":"MSKU9070323","eventLocation":{"UNLocationCode":"MXNLD"}}]`
 	if out := must(t, env, dcsa, append([]string{"epcis dcsa", "-"}, as...)...); !strings.Contains(out, "1 of 1 events stored") {
 		t.Errorf("dcsa: %s", out)

@@ -28,6 +28,7 @@ func custodyRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/epcis/events", handler: (*Server).queryEvents},
 		{Method: "GET", Path: "/api/v1/epcis/events/{eventID}", handler: (*Server).getEvent},
 		{Method: "GET", Path: "/api/v1/epcis/epcs/{epc}/events", handler: (*Server).epcEvents},
+		{Method: "GET", Path: "/api/v1/epcis/epcs/{epc}/timeline", handler: (*Server).epcTimeline},
 		{Method: "POST", Path: "/api/v1/epcis/dcsa/equipment-events", handler: (*Server).captureDCSA},
 		{Method: "GET", Path: "/api/v1/seals", handler: (*Server).listSeals},
 		{Method: "POST", Path: "/api/v1/seals", handler: (*Server).issueSeal},
@@ -300,4 +301,42 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, au *service.Au
 		return bulkhead.NotFound("Event")
 	}
 	return s.writeEvents(w, r, page)
+}
+
+type timelineStepJSON struct {
+	EventID     string    `json:"eventID"`
+	EventTime   time.Time `json:"eventTime"`
+	Type        string    `json:"type"`
+	BizStep     string    `json:"bizStep"`
+	Disposition string    `json:"disposition"`
+	Where       string    `json:"where"`
+	SiteID      string    `json:"siteID,omitempty"`
+	Holder      string    `json:"holder,omitempty"`
+	Seal        string    `json:"seal,omitempty"`
+	SealState   string    `json:"sealState,omitempty"`
+	GapHours    float64   `json:"gapHours,omitempty"`
+	Declared    bool      `json:"declaredErroneous,omitempty"`
+}
+
+// epcTimeline answers the custody timeline of one EPC.
+func (s *Server) epcTimeline(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, "gapHours")
+	if err != nil {
+		return err
+	}
+	gap := time.Duration(q.int("gapHours", 0)) * time.Hour
+	if err := q.err(); err != nil {
+		return err
+	}
+	tl, err := s.svc.CustodyTimeline(r.Context(), au.Actor, r.PathValue("epc"), gap)
+	if err != nil {
+		return err
+	}
+	steps := make([]timelineStepJSON, len(tl.Steps))
+	for i, st := range tl.Steps {
+		steps[i] = timelineStepJSON{st.Event.EventID, st.Event.EventTime, st.Event.Type, st.BizStep, st.Disposition, st.Where, st.WhereSiteID,
+			st.Holder, st.Seal, st.SealState, st.Gap.Hours(), st.Event.Declared}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"epc": tl.EPC, "gapThresholdHours": tl.Threshold.Hours(), "gaps": tl.Gaps, "truncated": tl.Truncated, "steps": steps})
+	return nil
 }

@@ -229,4 +229,8 @@ func TestSealsAPI(t *testing.T) {
 	if evs := eventList(t, q); len(evs) != 2 {
 		t.Errorf("container events = %d", len(evs))
 	}
+	r = e.json("admin", "GET", "/api/v1/epcis/epcs/"+url.PathEscape("urn:epc:id:bic:MSKU9070323")+"/timeline?gapHours=1", "")
+	if steps, _ := r.body["steps"].([]any); r.status != 200 || len(steps) != 2 || steps[0].(map[string]any)["seal"] != "NL-123" {
+		t.Errorf("timeline = %d %s", r.status, r.raw)
+	}
 }

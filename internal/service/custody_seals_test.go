@@ -150,3 +150,31 @@ func TestDemoCustody(t *testing.T) {
 		t.Errorf("custody timeline of CSQU3054383: %d events", len(p.Events))
 	}
 }
+
+func TestCustodyTimeline(t *testing.T) {
+	svc := newService(t)
+	if _, err := svc.LoadDemo(ctx, "a demo password 123"); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := svc.Store().OrganizationBySlug(ctx, "harbourline")
+	sys := service.SystemActor(org.ID, "test")
+	tl, err := svc.CustodyTimeline(ctx, sys, "urn:epc:id:bic:CSQU3054383", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tl.Steps) != 7 || tl.Steps[0].Seal != "NLHS-0408114" || tl.Steps[0].SealState != "affixed" || tl.Steps[0].WhereSiteID == "" {
+		t.Fatalf("timeline = %+v", tl.Steps[0])
+	}
+	// Departing on day 1, arriving on day 10: a gap of more than 72 hours.
+	if tl.Gaps != 1 {
+		t.Errorf("gaps = %d", tl.Gaps)
+	}
+	for i := 1; i < len(tl.Steps); i++ {
+		if tl.Steps[i].Event.EventTime.Before(tl.Steps[i-1].Event.EventTime) {
+			t.Errorf("out of order at %d", i)
+		}
+	}
+	if _, err := svc.CustodyTimeline(ctx, sys, " ", 0); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
+		t.Errorf("empty EPC: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ func (s *server) custodyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /custody", s.auth(s.custody))
 	mux.HandleFunc("POST /custody/capture", s.auth(s.custodyCapture))
 	mux.HandleFunc("GET /custody/captures/{id}", s.auth(s.custodyJob))
+	mux.HandleFunc("GET /custody/timeline", s.auth(s.custodyTimeline))
 	mux.HandleFunc("GET /custody/seals", s.auth(s.seals))
 	mux.HandleFunc("POST /custody/seals", s.auth(s.issueSeal))
 	mux.HandleFunc("GET /custody/seals/{id}", s.auth(s.seal))
@@ -31,6 +32,7 @@ const (
 	pageSeal          = "custody_seal"
 	pageDiscrepancies = "custody_discrepancies"
 	pageDiscrepancy   = "custody_discrepancy"
+	pageTimeline      = "custody_timeline"
 )
 
 // custodyEventRow is a stored EPCIS event as the event list shows it.
@@ -61,6 +63,8 @@ type custodyPage struct {
 	Events   []custodyEventRow
 	Searched bool
 	NextHref string
+	// TimelineHref opens the custody timeline of the EPC searched for.
+	TimelineHref string
 }
 
 // custodyCaptureForm is the paste-a-document form.
@@ -102,6 +106,9 @@ func (s *server) renderCustody(c *call, status int, capture *form) error {
 	}
 	q := c.r.URL.Query()
 	p := &custodyPage{basePage: c.base("custody.title"), Capture: capture, Search: c.custodySearchForm(q)}
+	if epc := strings.TrimSpace(q.Get("epc")); epc != "" {
+		p.TimelineHref = "/custody/timeline?" + url.Values{"epc": {epc}}.Encode()
+	}
 	if c.can(service.ActEPCISRead) {
 		jobs, err := s.svc.CaptureJobs(c.r.Context(), c.actor(), 10)
 		if err != nil {
@@ -524,4 +531,50 @@ func (p *sitePage) CustodyDiscrepancies() []discrepancyRow {
 		return nil
 	}
 	return c.s.discrepancyRows(c, ds)
+}
+
+type timelineRow struct {
+	service.TimelineStep
+	When     string
+	Where    string
+	GapHours int
+}
+
+type timelinePage struct {
+	basePage
+	EPC      string
+	Timeline *service.Timeline
+	Rows     []timelineRow
+	Form     *form
+}
+
+// custodyTimeline shows every event of one identifier in order, where
+// and by whom the goods were held, the seal state at each step and the
+// gaps in custody (GET /custody/timeline?epc=…).
+func (s *server) custodyTimeline(c *call) error {
+	q := c.r.URL.Query()
+	epc := strings.TrimSpace(q.Get("epc"))
+	p := &timelinePage{basePage: c.base("timeline.title"), EPC: epc, Form: newForm()}
+	p.Form.add(&formField{Name: "epc", Label: c.T("custody.epc"), Hint: c.T("custody.epc_hint"), Value: epc, Required: true})
+	status := http.StatusOK
+	if epc != "" {
+		tl, err := s.svc.CustodyTimeline(c.r.Context(), c.actor(), epc, 0)
+		if err != nil {
+			return err
+		}
+		p.Timeline = tl
+		_, names, err := s.siteChoices(c, "")
+		if err != nil {
+			return err
+		}
+		for _, st := range tl.Steps {
+			where := st.Where
+			if st.WhereSiteID != "" {
+				where = names[st.WhereSiteID]
+			}
+			p.Rows = append(p.Rows, timelineRow{TimelineStep: st, When: c.dateTime(st.Event.EventTime), Where: where, GapHours: int(st.Gap.Hours())})
+		}
+	}
+	s.render(c.w, c.r, status, pageTimeline, p)
+	return nil
 }

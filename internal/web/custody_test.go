@@ -88,5 +88,10 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 		t.Errorf("closed discrepancy still listed as open")
 	}
 	c.get("/custody/discrepancies?all=1").want(t, http.StatusOK).doc(t)
+	tl := c.get("/custody/timeline?epc=" + url.QueryEscape("urn:bulkhead:seal:NL-5551")).want(t, http.StatusOK).doc(t).textContent()
+	if !strings.Contains(tl, "3 events, 0 gaps") || !strings.Contains(tl, "NL-5551") {
+		t.Errorf("timeline: %s", tl)
+	}
+	c.get("/custody/timeline").want(t, http.StatusOK).doc(t)
 	c.get("/custody").want(t, http.StatusOK).doc(t)
 }
