@@ -32,6 +32,10 @@ type CustodyReader interface {
 	Discrepancy(ctx context.Context, orgID, id string) (*Discrepancy, error)
 	// Discrepancies lists discrepancies matching the filter, newest first.
 	Discrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error)
+	// Inspection returns an inspection of an organisation. ENOTFOUND.
+	Inspection(ctx context.Context, orgID, id string) (*Inspection, error)
+	// Inspections lists inspections matching the filter, newest first.
+	Inspections(ctx context.Context, f InspectionFilter) ([]*Inspection, error)
 }
 
 // CustodyWriter changes the records of issue 6: chain of custody (EPCIS events, shipments, equipment, seals, inspections, discrepancies). It is part of Tx.
@@ -60,4 +64,6 @@ type CustodyWriter interface {
 	// UpdateDiscrepancy saves a discrepancy's state, assignee, resolution,
 	// incident and times. ENOTFOUND.
 	UpdateDiscrepancy(ctx context.Context, d *Discrepancy) error
+	// CreateInspection stores an inspection with its results.
+	CreateInspection(ctx context.Context, in *Inspection) error
 }

@@ -180,3 +180,45 @@ func (q queries) UpdateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy)
 	}
 	return nil
 }
+
+// ---- inspections
+
+const inspectionCols = `id, org_id, site_id, template, equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
+
+func scanInspection(row pgx.Row) (*bulkhead.Inspection, error) {
+	var in bulkhead.Inspection
+	var results string
+	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &in.At, &results, &in.Failed, &in.EPCISEventID, &in.CreatedAt); err != nil {
+		return nil, err
+	}
+	in.At, in.CreatedAt = utc(in.At), utc(in.CreatedAt)
+	return &in, json.Unmarshal([]byte(results), &in.Results)
+}
+
+// Inspection returns an inspection of an organisation. ENOTFOUND.
+func (q queries) Inspection(ctx context.Context, orgID, id string) (*bulkhead.Inspection, error) {
+	in, err := scanInspection(q.q.QueryRow(ctx, `SELECT `+inspectionCols+` FROM inspections WHERE org_id = $1 AND id = $2`, orgID, id))
+	if err != nil {
+		return nil, notFound(err, "Inspection")
+	}
+	return in, nil
+}
+
+// Inspections lists inspections matching the filter, newest first.
+func (q queries) Inspections(ctx context.Context, f bulkhead.InspectionFilter) ([]*bulkhead.Inspection, error) {
+	where, args := filterSQL([][2]string{{"org_id", f.OrgID}, {"site_id", f.SiteID}})
+	args = append(args, f.Limit)
+	rows, err := q.q.Query(ctx, `SELECT `+inspectionCols+` FROM inspections WHERE `+where+` ORDER BY at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	return collect(rows, err, scanInspection)
+}
+
+// CreateInspection stores an inspection with its results.
+func (q queries) CreateInspection(ctx context.Context, in *bulkhead.Inspection) error {
+	results, err := json.Marshal(in.Results)
+	if err != nil {
+		return err
+	}
+	_, err = q.q.Exec(ctx, `INSERT INTO inspections (`+inspectionCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		in.ID, in.OrgID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, string(results), in.Failed, in.EPCISEventID, in.CreatedAt)
+	return mapErr(err)
+}

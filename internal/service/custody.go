@@ -20,6 +20,8 @@ var custodyGrants = []grant{
 	{ActSealRecord, []bulkhead.Role{admin, secm, siteo, contr}},
 	{ActDiscrepancyRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActDiscrepancyManage, []bulkhead.Role{admin, secm, siteo}},
+	{ActInspectionRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
+	{ActInspectionRecord, []bulkhead.Role{admin, secm, siteo, contr}},
 }
 
 // custodyTasks returns what falls due for the actor in chain of custody and cargo security (issue 6), for My tasks
@@ -103,6 +105,22 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 	}
 	if job.Status != bulkhead.CaptureSuccess {
 		return fmt.Errorf("demo EPCIS document: %v", job.Problems)
+	}
+	// A truck at the Monterrey gate fails its 17-point inspection.
+	tpl, _ := bulkhead.Template("truck17")
+	var results []bulkhead.PointResult
+	for _, p := range tpl.Points {
+		r := bulkhead.PointResult{Point: p, Result: bulkhead.PointPass}
+		switch p {
+		case "fuel_tanks":
+			r.Result, r.Note = bulkhead.PointFail, "Fresh tool marks on the left tank straps; tank sounds partly hollow."
+		case "reefer_unit":
+			r.Result = bulkhead.PointNA
+		}
+		results = append(results, r)
+	}
+	if _, _, err := s.RecordInspection(ctx, officer, bulkhead.InspectionInput{SiteID: mty.ID, Template: "truck17", Equipment: "MSKU9070323", At: at(11, 7), Results: results}); err != nil {
+		return err
 	}
 	// The check-digit discrepancy was followed up: assigned and closed.
 	ds, err := s.Discrepancies(ctx, secm, bulkhead.DiscrepancyFilter{OpenOnly: true})

@@ -19,6 +19,8 @@ var custodyExpected = map[service.Action]string{
 	service.ActSealRecord:        "Y-YY-Y--",
 	service.ActDiscrepancyRead:   "YYYYYYY-",
 	service.ActDiscrepancyManage: "Y-YY----",
+	service.ActInspectionRead:    "YYYYYYY-",
+	service.ActInspectionRecord:  "Y-YY-Y--",
 }
 
 // custodyActionTests performs each issue 6 custody action.
@@ -53,6 +55,14 @@ func custodyActionTests(svc *service.Service, f *fixture) map[service.Action]fun
 				return err
 			}
 			_, err := svc.Discrepancy(ctx, a, systemDiscrepancy(svc, f, "DR-"+string(a.Role)).ID)
+			return err
+		},
+		service.ActInspectionRead: func(a service.Actor) error {
+			_, err := svc.Inspections(ctx, a, bulkhead.InspectionFilter{})
+			return err
+		},
+		service.ActInspectionRecord: func(a service.Actor) error {
+			_, _, err := svc.RecordInspection(ctx, a, inspectionInput(f, "container7", ""))
 			return err
 		},
 		service.ActDiscrepancyManage: func(a service.Actor) error {
@@ -102,4 +112,18 @@ func epcisDoc(prefix string, n int) []byte {
 	}
 	return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ex":"https://example.com/epcis/"}],
 "type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-05-01T00:00:00Z","epcisBody":{"eventList":[` + strings.Join(evs, ",") + `]}}`)
+}
+
+// inspectionInput answers every point of a template: pass, except failed.
+func inspectionInput(f *fixture, template, failed string) bulkhead.InspectionInput {
+	tpl, _ := bulkhead.Template(template)
+	in := bulkhead.InspectionInput{SiteID: f.site.ID, Template: template, Equipment: "CSQU3054383"}
+	for _, p := range tpl.Points {
+		r := bulkhead.PointResult{Point: p, Result: bulkhead.PointPass}
+		if p == failed {
+			r.Result, r.Note = bulkhead.PointFail, "Welded patch not on the drawings."
+		}
+		in.Results = append(in.Results, r)
+	}
+	return in
 }

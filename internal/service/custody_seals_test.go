@@ -142,12 +142,19 @@ func TestDemoCustody(t *testing.T) {
 	seals, _ := svc.Seals(ctx, sys, bulkhead.SealFilter{})
 	open, _ := svc.Discrepancies(ctx, sys, bulkhead.DiscrepancyFilter{OpenOnly: true})
 	all, _ := svc.Discrepancies(ctx, sys, bulkhead.DiscrepancyFilter{})
-	if len(seals) != 3 || len(open) != 1 || open[0].Kind != bulkhead.DiscSealMismatch || len(all) != 2 {
+	kinds := map[bulkhead.DiscrepancyKind]bool{}
+	for _, d := range open {
+		kinds[d.Kind] = true
+	}
+	if len(seals) != 3 || len(open) != 2 || !kinds[bulkhead.DiscSealMismatch] || !kinds[bulkhead.DiscInspectionFailed] || len(all) != 3 {
 		t.Fatalf("demo: %d seals, %d open discrepancies, %d in all", len(seals), len(open), len(all))
 	}
 	p := query(t, svc, sys, "MATCH_anyEPC=urn:epc:id:bic:CSQU3054383&orderBy=eventTime")
 	if len(p.Events) != 7 { // 3 seal events and 4 carrier events
 		t.Errorf("custody timeline of CSQU3054383: %d events", len(p.Events))
+	}
+	if ins, _ := svc.Inspections(ctx, sys, bulkhead.InspectionFilter{}); len(ins) != 1 || ins[0].Failed != 1 {
+		t.Errorf("demo inspections = %v", ins)
 	}
 }
 
@@ -176,5 +183,38 @@ func TestCustodyTimeline(t *testing.T) {
 	}
 	if _, err := svc.CustodyTimeline(ctx, sys, " ", 0); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
 		t.Errorf("empty EPC: %v", err)
+	}
+}
+
+func TestInspections(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "inspect")
+	officer := f.actors[bulkhead.RoleSiteOfficer]
+	insp, disc, err := svc.RecordInspection(ctx, officer, inspectionInput(f, "container7", ""))
+	if err != nil || disc != nil || insp.Failed != 0 || len(insp.Results) != 7 {
+		t.Fatalf("passed inspection: %+v %v %v", insp, disc, err)
+	}
+	insp, disc, err = svc.RecordInspection(ctx, officer, inspectionInput(f, "truck17", "fifth_wheel"))
+	if err != nil || disc == nil || disc.Kind != bulkhead.DiscInspectionFailed || insp.Failed != 1 || disc.Evidence[0] != insp.EPCISEventID {
+		t.Fatalf("failed inspection: %+v %+v %v", insp, disc, err)
+	}
+	// A failed point needs a note; every point needs an answer.
+	in := inspectionInput(f, "truck17", "fifth_wheel")
+	in.Results[8].Note = ""
+	in.Results = in.Results[:16]
+	_, _, err = svc.RecordInspection(ctx, officer, in)
+	if fe := bulkhead.ErrorFields(err); fe["results.fifth_wheel"] != bulkhead.FieldRequired || fe["results.exhaust"] != bulkhead.FieldRequired {
+		t.Errorf("missing note and point: %v", err)
+	}
+	if _, _, err := svc.RecordInspection(ctx, officer, bulkhead.InspectionInput{SiteID: f.site.ID, Template: "plane"}); bulkhead.ErrorFields(err)["template"] == "" {
+		t.Errorf("unknown template: %v", err)
+	}
+	p := query(t, svc, officer, "MATCH_epc=urn:epc:id:bic:CSQU3054383&EQ_bizStep=inspecting&EQ_disposition=damaged")
+	if len(p.Events) != 1 {
+		t.Errorf("failed inspection events: %d", len(p.Events))
+	}
+	list, _ := svc.Inspections(ctx, f.actors[bulkhead.RoleViewer], bulkhead.InspectionFilter{})
+	if len(list) != 2 {
+		t.Errorf("inspections = %d", len(list))
 	}
 }

@@ -200,3 +200,57 @@ func (q queries) UpdateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy)
 	}
 	return nil
 }
+
+// ---- inspections
+
+const inspectionCols = `id, org_id, site_id, template, equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
+
+func scanInspection(row interface{ Scan(...any) error }) (*bulkhead.Inspection, error) {
+	var in bulkhead.Inspection
+	var at, created int64
+	var results string
+	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &at, &results, &in.Failed, &in.EPCISEventID, &created); err != nil {
+		return nil, err
+	}
+	in.At, in.CreatedAt = fromMicros(at), fromMicros(created)
+	return &in, json.Unmarshal([]byte(results), &in.Results)
+}
+
+func (q queries) Inspection(ctx context.Context, orgID, id string) (*bulkhead.Inspection, error) {
+	in, err := scanInspection(q.q.QueryRowContext(ctx, `SELECT `+inspectionCols+` FROM inspections WHERE org_id = ? AND id = ?`, orgID, id))
+	if err != nil {
+		return nil, notFound(err, "Inspection")
+	}
+	return in, nil
+}
+
+func (q queries) Inspections(ctx context.Context, f bulkhead.InspectionFilter) ([]*bulkhead.Inspection, error) {
+	where, args := "org_id = ?", []any{f.OrgID}
+	if f.SiteID != "" {
+		where, args = where+" AND site_id = ?", append(args, f.SiteID)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+inspectionCols+` FROM inspections WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []*bulkhead.Inspection
+	for rows.Next() {
+		in, err := scanInspection(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, in)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func (q queries) CreateInspection(ctx context.Context, in *bulkhead.Inspection) error {
+	results, err := json.Marshal(in.Results)
+	if err != nil {
+		return err
+	}
+	_, err = q.q.ExecContext(ctx, `INSERT INTO inspections (`+inspectionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, in.OrgID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, micros(in.At), string(results), in.Failed, in.EPCISEventID, micros(in.CreatedAt))
+	return mapErr(err)
+}

@@ -88,7 +88,7 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 		t.Errorf("closed discrepancy still listed as open")
 	}
 	c.get("/custody/discrepancies?all=1").want(t, http.StatusOK).doc(t)
-	tl := c.get("/custody/timeline?epc=" + url.QueryEscape("urn:bulkhead:seal:NL-5551")).want(t, http.StatusOK).doc(t).textContent()
+	tl := c.get("/custody/timeline?epc="+url.QueryEscape("urn:bulkhead:seal:NL-5551")).want(t, http.StatusOK).doc(t).textContent()
 	if !strings.Contains(tl, "3 events, 0 gaps") || !strings.Contains(tl, "NL-5551") {
 		t.Errorf("timeline: %s", tl)
 	}

@@ -110,3 +110,20 @@ CREATE TABLE discrepancies (
 	closed_at   TIMESTAMPTZ
 );
 CREATE INDEX discrepancies_org_idx ON discrepancies (org_id, open, site_id);
+
+-- Inspections of equipment against a checklist; results as JSON.
+CREATE TABLE inspections (
+	id             TEXT COLLATE "C" PRIMARY KEY,
+	org_id         TEXT NOT NULL REFERENCES organizations (id),
+	site_id        TEXT NOT NULL,
+	template       TEXT NOT NULL CHECK (template IN ('container7', 'truck17')),
+	equipment      TEXT NOT NULL,
+	equipment_ok   BOOLEAN NOT NULL,
+	inspector      TEXT NOT NULL,
+	at             TIMESTAMPTZ NOT NULL,
+	results        TEXT NOT NULL,
+	failed         INTEGER NOT NULL,
+	epcis_event_id TEXT NOT NULL,
+	created_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX inspections_org_idx ON inspections (org_id, at);
