@@ -180,3 +180,64 @@ func (s *Server) updateDiscrepancy(w http.ResponseWriter, r *http.Request, au *s
 	writeJSON(w, http.StatusOK, toDiscrepancy(d))
 	return nil
 }
+
+type inspectionJSON struct {
+	ID               string                 `json:"id"`
+	SiteID           string                 `json:"site_id"`
+	Template         string                 `json:"template"`
+	Equipment        string                 `json:"equipment"`
+	EquipmentCheckOK bool                   `json:"equipment_check_ok"`
+	Inspector        string                 `json:"inspector"`
+	At               time.Time              `json:"at"`
+	Results          []bulkhead.PointResult `json:"results"`
+	Failed           int                    `json:"failed"`
+	EPCISEventID     string                 `json:"epcis_event_id"`
+}
+
+func toInspection(in *bulkhead.Inspection) inspectionJSON {
+	return inspectionJSON{in.ID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, in.Results, in.Failed, in.EPCISEventID}
+}
+
+func (s *Server) listInspections(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, "site_id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Inspections(r.Context(), au.Actor, bulkhead.InspectionFilter{SiteID: q.str("site_id")})
+	if err != nil {
+		return err
+	}
+	out := make([]inspectionJSON, len(list))
+	for i, in := range list {
+		out[i] = toInspection(in)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) recordInspection(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	var in bulkhead.InspectionInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	insp, disc, err := s.svc.RecordInspection(r.Context(), au.Actor, in)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"inspection": toInspection(insp), "discrepancy": nil}
+	if disc != nil {
+		out["discrepancy"] = toDiscrepancy(disc)
+	}
+	w.Header().Set("Location", "/api/v1/inspections/"+insp.ID)
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getInspection(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	in, err := s.svc.Inspection(r.Context(), au.Actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toInspection(in))
+	return nil
+}

@@ -95,3 +95,35 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 	c.get("/custody/timeline").want(t, http.StatusOK).doc(t)
 	c.get("/custody").want(t, http.StatusOK).doc(t)
 }
+
+func TestInspectionPages(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	st := e.createSite("", "Monterrey DC", "MXNLD", "MX")
+	c.get("/custody/inspections").want(t, http.StatusOK).doc(t)
+	form := c.get("/custody/inspections/new?template=truck17").want(t, http.StatusOK).doc(t)
+	if len(form.tags("fieldset")) != 17 {
+		t.Errorf("17-point form has %d fieldsets", len(form.tags("fieldset")))
+	}
+	c.get("/custody/inspections/new?template=plane").want(t, http.StatusNotFound)
+	v := url.Values{"template": {"container7"}, "site_id": {st.ID}, "equipment": {"CSQU3054383"}}
+	for _, p := range []string{"front_wall", "left_side", "right_side", "floor", "ceiling", "doors", "undercarriage"} {
+		v.Set("r."+p, "pass")
+	}
+	v.Set("r.floor", "fail") // without a note: re-shown, the note marked
+	doc := c.post("/custody/inspections", v).want(t, http.StatusUnprocessableEntity).doc(t)
+	if doc.byID("f-n.floor").attrs["aria-invalid"] != "true" {
+		t.Errorf("missing note not marked")
+	}
+	v.Set("n.floor", "Fresh weld on the floor cross-member.")
+	res := c.post("/custody/inspections", v).want(t, http.StatusSeeOther)
+	text := c.get(res.location()).want(t, http.StatusOK).doc(t).textContent()
+	for _, want := range []string{"a discrepancy was opened", "1 failed", "Fresh weld", "Floor (inside)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("inspection page lacks %q", want)
+		}
+	}
+	if text := c.get("/custody/discrepancies").want(t, http.StatusOK).doc(t).textContent(); !strings.Contains(text, "Inspection point failed") {
+		t.Errorf("no inspection discrepancy listed")
+	}
+}
