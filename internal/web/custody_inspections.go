@@ -76,7 +76,7 @@ func (s *server) inspectionForm(c *call, template string, v url.Values) (*inspec
 		label := c.T("inspection.point." + pt)
 		r := p.Form.add(&formField{Name: "r." + pt, Label: label, Kind: "select", Required: true,
 			Options: options(v.Get("r."+pt), "", c.T("custody.choose"), bulkhead.PointPass, c.T("inspection.pass"), bulkhead.PointFail, c.T("inspection.fail"), bulkhead.PointNA, c.T("inspection.na"))})
-		n := p.Form.add(&formField{Name: "n." + pt, Label: c.T("inspection.note_for", label), Value: v.Get("n."+pt), MaxLength: 1000})
+		n := p.Form.add(&formField{Name: "n." + pt, Label: c.T("inspection.note_for", label), Value: v.Get("n." + pt), MaxLength: 1000})
 		p.Points = append(p.Points, inspectionPoint{N: len(p.Points) + 1, Result: r, Note: n})
 	}
 	return p, nil
