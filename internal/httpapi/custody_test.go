@@ -234,3 +234,26 @@ func TestSealsAPI(t *testing.T) {
 		t.Errorf("timeline = %d %s", r.status, r.raw)
 	}
 }
+
+func TestInspectionsAPI(t *testing.T) {
+	e := setup(t)
+	r := e.json("admin", "POST", "/api/v1/sites", `{"name":"Monterrey DC","type":"distribution_centre","country":"MX"}`)
+	site, _ := r.body["id"].(string)
+	body := `{"site_id":"` + site + `","template":"container7","equipment":"CSQU3054383","results":[` +
+		`{"point":"front_wall","result":"pass"},{"point":"left_side","result":"pass"},{"point":"right_side","result":"pass"},` +
+		`{"point":"floor","result":"fail","note":"False floor"},{"point":"ceiling","result":"pass"},{"point":"doors","result":"pass"},{"point":"undercarriage","result":"na"}]}`
+	r = e.json("admin", "POST", "/api/v1/inspections", body)
+	if r.status != 201 || r.body["discrepancy"] == nil {
+		t.Fatalf("record = %d %s", r.status, r.raw)
+	}
+	id := r.body["inspection"].(map[string]any)["id"].(string)
+	if r = e.json("viewer", "GET", "/api/v1/inspections/"+id, ""); r.status != 200 || r.body["failed"] != 1.0 {
+		t.Errorf("get = %d %s", r.status, r.raw)
+	}
+	if r = e.json("admin", "POST", "/api/v1/inspections", `{"site_id":"`+site+`","template":"container7","results":[]}`); r.status != 422 || errFields(r)["results.floor"] == nil {
+		t.Errorf("unanswered points = %d %s", r.status, r.raw)
+	}
+	if r = e.json("viewer", "POST", "/api/v1/inspections", body); r.status != 403 {
+		t.Errorf("viewer records = %d", r.status)
+	}
+}
