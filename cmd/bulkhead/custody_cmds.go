@@ -25,6 +25,8 @@ func custodyCommands() []command {
 		{"seal list", "list seals", cmdSealList},
 		{"seal issue", "add a seal to a site's stock", cmdSealIssue},
 		{"seal record", "record what happened to a seal: affix, verify, remove, break, destroy", cmdSealRecord},
+		{"inspection list", "list inspections", cmdInspectionList},
+		{"inspection record", "record an inspection: every point passes unless named with --fail or --na", cmdInspectionRecord},
 		{"discrepancy list", "list chain-of-custody discrepancies (open ones unless --all)", cmdDiscrepancyList},
 	}
 }
@@ -327,4 +329,82 @@ func cmdEPCISTimeline(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(tw, "%d events, %d gaps\n", len(tl.Steps), tl.Gaps)
 	return tw.Flush()
+}
+
+func cmdInspectionList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "inspection list")
+	var u asUser
+	u.register(fs, "as", "e-mail of the member (required)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	st, a, err := u.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := service.New(st, nil).Inspections(ctx, a, bulkhead.InspectionFilter{})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tAT (UTC)\tCHECKLIST\tEQUIPMENT\tFAILED\tINSPECTOR")
+	for _, in := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", in.ID, in.At.Format("2006-01-02 15:04"), in.Template, in.Equipment, in.Failed, in.Inspector)
+	}
+	return tw.Flush()
+}
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdInspectionRecord(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "inspection record")
+	var u asUser
+	u.register(fs, "as", "e-mail of the inspector (required)")
+	var in bulkhead.InspectionInput
+	fs.StringVar(&in.Template, "template", "container7", "checklist: container7 or truck17")
+	fs.StringVar(&in.SiteID, "site", "", "site ID (required)")
+	fs.StringVar(&in.Equipment, "equipment", "", "container or trailer number")
+	var fails, nas multiFlag
+	fs.Var(&fails, "fail", "a failed point and what was found, as POINT=NOTE (repeatable)")
+	fs.Var(&nas, "na", "a point that does not apply (repeatable)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	tpl, ok := bulkhead.Template(in.Template)
+	if !ok {
+		return &usageError{"--template must be container7 or truck17"}
+	}
+	res := map[string]bulkhead.PointResult{}
+	for _, p := range tpl.Points {
+		res[p] = bulkhead.PointResult{Point: p, Result: bulkhead.PointPass}
+	}
+	for _, f := range fails {
+		p, note, _ := strings.Cut(f, "=")
+		res[p] = bulkhead.PointResult{Point: p, Result: bulkhead.PointFail, Note: note}
+	}
+	for _, p := range nas {
+		res[p] = bulkhead.PointResult{Point: p, Result: bulkhead.PointNA}
+	}
+	for _, r := range res {
+		in.Results = append(in.Results, r)
+	}
+	st, a, err := u.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	insp, disc, err := service.New(st, nil).RecordInspection(ctx, a, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s\t%s\t%d failed\tEPCIS %s\n", insp.ID, insp.Template, insp.Failed, insp.EPCISEventID)
+	if disc != nil {
+		fmt.Fprintf(e.stdout, "discrepancy %s opened: %s\n", disc.ID, disc.Summary)
+	}
+	return nil
 }

@@ -45,6 +45,17 @@ func TestCustodyCLI(t *testing.T) {
 	if out := must(t, env, "", append([]string{"epcis timeline", "--epc", "urn:epc:id:bic:CSQU3054383"}, as...)...); !strings.Contains(out, "loading") || !strings.Contains(out, "1 events, 0 gaps") {
 		t.Errorf("timeline: %s", out)
 	}
+	out = must(t, env, "", append([]string{"inspection record", "--site", site, "--template", "truck17", "--fail", "fuel_tanks=Tool marks on the straps", "--na", "reefer_unit"}, as...)...)
+	if !strings.Contains(out, "1 failed") || !strings.Contains(out, "discrepancy") {
+		t.Errorf("inspection record: %s", out)
+	}
+	code, _, errs = cli(t, env, "", append([]string{"inspection record", "--site", site, "--fail", "floor"}, as...)...)
+	if code == 0 || !strings.Contains(errs, "results.floor") {
+		t.Errorf("failed point without a note: exit %d, %s", code, errs)
+	}
+	if out := must(t, env, "", append([]string{"inspection list"}, as...)...); !strings.Contains(out, "truck17") {
+		t.Errorf("inspection list: %s", out)
+	}
 	dcsa := `[{"eventID":"x1","eventType":"EQUIPMENT","eventDateTime":"2026-05-02T10:00:00Z","equipmentEventTypeCode":"GTIN","equipmentReference":"MSKU9070323","eventLocation":{"UNLocationCode":"MXNLD"}}]`
 	if out := must(t, env, dcsa, append([]string{"epcis dcsa", "-"}, as...)...); !strings.Contains(out, "1 of 1 events stored") {
 		t.Errorf("dcsa: %s", out)
