@@ -66,26 +66,8 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 		{"NLHS-0408114", "CSQU3054383", "NLHS-0408119", false},
 		{"NLHS-0408115", "TGHU1234560", "", true},
 	}
-	for _, l := range legs {
-		seal, err := s.IssueSeal(ctx, secm, bulkhead.SealInput{SiteID: &rtm.ID, Number: &l.seal, Class: ptrTo("H"), Type: ptrTo("BLT"), Source: ptrTo("SHI"), Manufacturer: ptrTo("Harbour Seals B.V.")})
-		if err != nil {
-			return err
-		}
-		steps := []bulkhead.SealEventInput{
-			{Action: "affix", At: at(0, 9), SiteID: rtm.ID, Equipment: l.container, Note: "Stuffed and sealed at door 4."},
-			{Action: "verify", At: at(0, 15), SiteID: rtm.ID, Method: "tug", ObservedNumber: l.seal, Note: "Gate-out check before the quay."},
-			{Action: "verify", At: at(11, 8), SiteID: mty.ID, Method: "verify", ObservedNumber: cmpOr(l.readAs, l.seal), Note: "Arrival check at the receiving dock."},
-		}
-		if l.readAs == "" {
-			steps = append(steps, bulkhead.SealEventInput{Action: "remove", At: at(11, 9), SiteID: mty.ID, Authorized: l.authorised, Note: "Opened for unloading by the receiving supervisor."})
-		}
-		for _, st := range steps {
-			if _, err := s.RecordSealEvent(ctx, officer, seal.ID, st); err != nil {
-				return err
-			}
-		}
-	}
-	// The carrier's own events for the same containers, as it sends them.
+	// The carrier's own events for the same containers, as it sends them
+	// (captured first: a gap check looks at what is stored).
 	var evs []string
 	for i, l := range legs {
 		for _, e := range []struct {
@@ -105,6 +87,25 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 	}
 	if job.Status != bulkhead.CaptureSuccess {
 		return fmt.Errorf("demo EPCIS document: %v", job.Problems)
+	}
+	for _, l := range legs {
+		seal, err := s.IssueSeal(ctx, secm, bulkhead.SealInput{SiteID: &rtm.ID, Number: &l.seal, Class: ptrTo("H"), Type: ptrTo("BLT"), Source: ptrTo("SHI"), Manufacturer: ptrTo("Harbour Seals B.V.")})
+		if err != nil {
+			return err
+		}
+		steps := []bulkhead.SealEventInput{
+			{Action: "affix", At: at(0, 9), SiteID: rtm.ID, Equipment: l.container, Note: "Stuffed and sealed at door 4."},
+			{Action: "verify", At: at(0, 15), SiteID: rtm.ID, Method: "tug", ObservedNumber: l.seal, Note: "Gate-out check before the quay."},
+			{Action: "verify", At: at(11, 8), SiteID: mty.ID, Method: "verify", ObservedNumber: cmpOr(l.readAs, l.seal), Note: "Arrival check at the receiving dock."},
+		}
+		if l.readAs == "" {
+			steps = append(steps, bulkhead.SealEventInput{Action: "remove", At: at(11, 9), SiteID: mty.ID, Authorized: l.authorised, Note: "Opened for unloading by the receiving supervisor."})
+		}
+		for _, st := range steps {
+			if _, err := s.RecordSealEvent(ctx, officer, seal.ID, st); err != nil {
+				return err
+			}
+		}
 	}
 	// A truck at the Monterrey gate fails its 17-point inspection.
 	tpl, _ := bulkhead.Template("truck17")

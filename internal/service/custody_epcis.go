@@ -98,6 +98,9 @@ func (s *Service) CaptureEPCIS(ctx context.Context, a Actor, doc []byte, proceed
 			stored = nil
 		}
 		if len(stored) > 0 {
+			if err := s.custodyGaps(ctx, tx, a, stored); err != nil {
+				return err
+			}
 			if err := tx.InsertEPCISEvents(ctx, stored); err != nil {
 				return err
 			}

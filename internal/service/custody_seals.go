@@ -137,6 +137,9 @@ func (s *Service) storeEPCIS(ctx context.Context, tx bulkhead.Tx, a Actor, doc [
 		}
 		evs = append(evs, e)
 	}
+	if err := s.custodyGaps(ctx, tx, a, evs); err != nil {
+		return err
+	}
 	if err := tx.InsertEPCISEvents(ctx, evs); err != nil {
 		return err
 	}

@@ -2,7 +2,9 @@ package service_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
@@ -172,8 +174,8 @@ func TestCustodyTimeline(t *testing.T) {
 	if len(tl.Steps) != 7 || tl.Steps[0].Seal != "NLHS-0408114" || tl.Steps[0].SealState != "affixed" || tl.Steps[0].WhereSiteID == "" {
 		t.Fatalf("timeline = %+v", tl.Steps[0])
 	}
-	// Departing on day 1, arriving on day 10: a gap of more than 72 hours.
-	if tl.Gaps != 1 {
+	// Departing on day 1, arriving on day 10: in transit, not a gap.
+	if tl.Gaps != 0 {
 		t.Errorf("gaps = %d", tl.Gaps)
 	}
 	for i := 1; i < len(tl.Steps); i++ {
@@ -216,5 +218,32 @@ func TestInspections(t *testing.T) {
 	list, _ := svc.Inspections(ctx, f.actors[bulkhead.RoleViewer], bulkhead.InspectionFilter{})
 	if len(list) != 2 {
 		t.Errorf("inspections = %d", len(list))
+	}
+}
+
+func TestCustodyGap(t *testing.T) {
+	svc := newService(t)
+	f := newFixture(t, svc, "gap")
+	adm := f.actors[bulkhead.RoleAdmin]
+	ev := func(id, at, disp string) string {
+		return `{"type":"ObjectEvent","eventID":"urn:example:` + id + `","eventTime":"` + at + `","eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:bic:CSQU3054383"],` +
+			`"action":"OBSERVE","bizStep":"storing","disposition":"` + disp + `","readPoint":{"id":"urn:bulkhead:site:` + f.site.ID + `"}}`
+	}
+	doc := func(evs ...string) []byte {
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",` +
+			`"creationDate":"2026-05-01T00:00:00Z","epcisBody":{"eventList":[` + strings.Join(evs, ",") + `]}}`)
+	}
+	// In the yard on 1 May, in transit on 2 May, arriving 20 May: no gap.
+	capture(t, svc, adm, doc(ev("g1", "2026-05-01T08:00:00Z", "in_progress"), ev("g2", "2026-05-02T08:00:00Z", "in_transit")), false)
+	capture(t, svc, adm, doc(ev("g3", "2026-05-20T08:00:00Z", "in_progress")), false)
+	// Then nothing for six days while standing in the yard: a gap.
+	capture(t, svc, adm, doc(ev("g4", "2026-05-26T08:00:00Z", "in_progress")), false)
+	ds, _ := svc.Discrepancies(ctx, adm, bulkhead.DiscrepancyFilter{})
+	if len(ds) != 1 || ds[0].Kind != bulkhead.DiscCustodyGap || ds[0].SiteID != f.site.ID || len(ds[0].Evidence) != 2 || ds[0].Evidence[1] != "urn:example:g4" {
+		t.Fatalf("discrepancies = %+v", ds)
+	}
+	tl, err := svc.CustodyTimeline(ctx, adm, "urn:epc:id:bic:CSQU3054383", 0)
+	if err != nil || tl.Gaps != 1 || tl.Steps[3].Gap != 144*time.Hour {
+		t.Errorf("timeline gaps = %+v, %v", tl, err)
 	}
 }

@@ -41,7 +41,8 @@ type Timeline struct {
 // CustodyTimeline returns every stored event of an EPC (a container's
 // urn:epc:id:bic:…, an item, a seal) in event-time order, with where it
 // happened, who held the goods, the seal state at each step and the gaps
-// longer than threshold (DefaultCustodyGap when zero). EFORBIDDEN, EINVALID.
+// longer than threshold (DefaultCustodyGap when zero) while the goods were
+// not in transit. EFORBIDDEN, EINVALID.
 func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, threshold time.Duration) (*Timeline, error) {
 	if threshold <= 0 {
 		threshold = DefaultCustodyGap
@@ -93,7 +94,7 @@ func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, thre
 		}
 		st.Seal, st.SealState = seal, state
 		if i > 0 {
-			if d := e.EventTime.Sub(page.Events[i-1].EventTime); d > threshold {
+			if d, gap := isGap(page.Events[i-1], e, threshold); gap {
 				st.Gap = d
 				tl.Gaps++
 			}
