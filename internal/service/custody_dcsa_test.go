@@ -18,7 +18,7 @@ const dcsaEvents = `[
 
 func TestDCSAImport(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "dcsa")
+	f := lightFixture(t, svc, "dcsa")
 	adm := f.actors[bulkhead.RoleAdmin]
 	job, err := svc.CaptureDCSA(ctx, adm, []byte(dcsaEvents), false)
 	if err != nil || job.Status != bulkhead.CaptureSuccess || job.Stored != 2 {

@@ -15,6 +15,25 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
+// lightFixture is an organisation with a site whose "members" are all the
+// system actor: no password hashing, for tests of behaviour rather than of
+// roles (TestEveryActionEveryRole covers those).
+func lightFixture(t *testing.T, svc *service.Service, slug string) *fixture {
+	t.Helper()
+	org, err := svc.CreateOrganization(ctx, service.SystemActor("", "test"), "Org "+slug, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{org: org, actors: map[bulkhead.Role]service.Actor{}}
+	for _, r := range bulkhead.Roles {
+		f.actors[r] = service.SystemActor(org.ID, "test")
+	}
+	if f.site, err = svc.CreateSite(ctx, f.actors[bulkhead.RoleAdmin], siteInput("Fixture DC", "NLRTM")); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func capture(t *testing.T, svc *service.Service, a service.Actor, doc []byte, proceed bool) *bulkhead.CaptureJob {
 	t.Helper()
 	job, err := svc.CaptureEPCIS(ctx, a, doc, proceed)
@@ -40,7 +59,7 @@ func query(t *testing.T, svc *service.Service, a service.Actor, q string) *servi
 
 func TestCaptureRollbackAndProceed(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "capture")
+	f := lightFixture(t, svc, "capture")
 	adm := f.actors[bulkhead.RoleAdmin]
 
 	job := capture(t, svc, adm, epcisDoc("a", 3), false)
@@ -86,7 +105,7 @@ func TestCaptureRollbackAndProceed(t *testing.T) {
 		t.Fatalf("no @context: %+v", nc)
 	}
 	// Another organisation sees none of it.
-	other := newFixture(t, svc, "capture-other")
+	other := lightFixture(t, svc, "capture-other")
 	if p := query(t, svc, other.actors[bulkhead.RoleAdmin], ""); len(p.Events) != 0 {
 		t.Errorf("other organisation sees %d events", len(p.Events))
 	}
@@ -104,7 +123,7 @@ func TestCaptureRollbackAndProceed(t *testing.T) {
 
 func TestEventQueryFilters(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "query")
+	f := lightFixture(t, svc, "query")
 	adm := f.actors[bulkhead.RoleAdmin]
 	capture(t, svc, adm, epcisDoc("q", 9), false)
 	tests := []struct {
@@ -162,7 +181,7 @@ func TestEventQueryFilters(t *testing.T) {
 
 func TestErrorDeclaration(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "declare")
+	f := lightFixture(t, svc, "declare")
 	adm := f.actors[bulkhead.RoleAdmin]
 	capture(t, svc, adm, epcisDoc("d", 1), false)
 	decl := strings.Replace(string(epcisDoc("d", 1)), `"action":"OBSERVE"`, `"action":"OBSERVE","errorDeclaration":{"declarationTime":"2026-05-02T00:00:00Z","reason":"incorrect_data"}`, 1)
@@ -184,7 +203,7 @@ func TestErrorDeclaration(t *testing.T) {
 
 func TestFailInterruptedCaptures(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "interrupt")
+	f := lightFixture(t, svc, "interrupt")
 	adm := f.actors[bulkhead.RoleAdmin]
 	job := &bulkhead.CaptureJob{ID: bulkhead.NewID(), OrgID: f.org.ID, Status: bulkhead.CaptureRunning, ActorName: "x", CreatedAt: bulkhead.Now(), Events: 5}
 	if err := svc.Store().Write(ctx, func(tx bulkhead.Tx) error { return tx.CreateCaptureJob(ctx, job) }); err != nil {

@@ -109,7 +109,7 @@ func TestSealLifecycle(t *testing.T) {
 
 func TestSealWrongCheckDigitIsFlagged(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "checkdigit")
+	f := lightFixture(t, svc, "checkdigit")
 	adm := f.actors[bulkhead.RoleAdmin]
 	seal, err := svc.IssueSeal(ctx, adm, sealInput(f, "CUS-1"))
 	if err != nil {
@@ -158,15 +158,8 @@ func TestDemoCustody(t *testing.T) {
 	if ins, _ := svc.Inspections(ctx, sys, bulkhead.InspectionFilter{}); len(ins) != 1 || ins[0].Failed != 1 {
 		t.Errorf("demo inspections = %v", ins)
 	}
-}
 
-func TestCustodyTimeline(t *testing.T) {
-	svc := newService(t)
-	if _, err := svc.LoadDemo(ctx, "a demo password 123"); err != nil {
-		t.Fatal(err)
-	}
-	org, _ := svc.Store().OrganizationBySlug(ctx, "harbourline")
-	sys := service.SystemActor(org.ID, "test")
+	// The custody timeline of the mismatched container.
 	tl, err := svc.CustodyTimeline(ctx, sys, "urn:epc:id:bic:CSQU3054383", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -186,11 +179,12 @@ func TestCustodyTimeline(t *testing.T) {
 	if _, err := svc.CustodyTimeline(ctx, sys, " ", 0); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
 		t.Errorf("empty EPC: %v", err)
 	}
+
 }
 
 func TestInspections(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "inspect")
+	f := lightFixture(t, svc, "inspect")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
 	insp, disc, err := svc.RecordInspection(ctx, officer, inspectionInput(f, "container7", ""))
 	if err != nil || disc != nil || insp.Failed != 0 || len(insp.Results) != 7 {
@@ -223,7 +217,7 @@ func TestInspections(t *testing.T) {
 
 func TestCustodyGap(t *testing.T) {
 	svc := newService(t)
-	f := newFixture(t, svc, "gap")
+	f := lightFixture(t, svc, "gap")
 	adm := f.actors[bulkhead.RoleAdmin]
 	ev := func(id, at, disp string) string {
 		return `{"type":"ObjectEvent","eventID":"urn:example:` + id + `","eventTime":"` + at + `","eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:bic:CSQU3054383"],` +
