@@ -64,6 +64,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	svc := service.New(st, log)
+	// EPCIS capture jobs a stopped server left running stored nothing
+	// (each capture writes in one transaction): say so.
+	if n, err := svc.FailInterruptedCaptures(ctx, time.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("EPCIS capture jobs interrupted by the last shutdown marked failed", "jobs", n)
+	}
 
 	var demoPassword string
 	if *demo {

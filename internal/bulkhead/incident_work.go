@@ -175,9 +175,6 @@ type CorrectiveAction struct {
 	IncidentTitle string // filled by CorrectiveActionsDue
 }
 
-// DiscrepancyKind is what a custody check found wrong.
-type DiscrepancyKind string
-
 // Discrepancy kinds the custody area reports.
 const (
 	DiscrepancySealMismatch     DiscrepancyKind = "seal_mismatch"

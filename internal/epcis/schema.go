@@ -31,8 +31,11 @@ const schemaURL = "https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json"
 
 // regexpTimeout bounds one pattern match. The schema's patterns are simple
 // and the backtracking stack is bounded too; a match that times out counts
-// as a mismatch, so the check fails closed.
-const regexpTimeout = 100 * time.Millisecond
+// as a mismatch, so the check fails closed. The limit is on wall-clock
+// time, so it must leave room for a busy machine: at 100 ms, valid
+// documents were rejected ("OBSERVE" not matching ^OBSERVE$) while the
+// process was starved of CPU for a moment.
+const regexpTimeout = 2 * time.Second
 
 // ecmaRegexp adapts regexp2 to jsonschema.Regexp. The schema's patterns are
 // ECMAScript (JSON Schema says so, and two of them use negative lookahead,

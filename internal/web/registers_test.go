@@ -19,8 +19,6 @@ type regSeed struct {
 	owner                                                         *bulkhead.User
 }
 
-func sp(s string) *string { return &s }
-
 func seedRegisters(t *testing.T, e *env) *regSeed {
 	t.Helper()
 	ctx := context.Background()

@@ -1,0 +1,148 @@
+package bulkhead
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// CaptureStatus is the state of an EPCIS capture job.
+type CaptureStatus string
+
+// Capture job states. A job is running while its document is checked and
+// stored; it ends in success (every event stored), partial (proceed mode:
+// the valid events stored, the others reported) or failed (nothing stored).
+// A job found running after a restart was interrupted and is marked failed.
+const (
+	CaptureRunning CaptureStatus = "running"
+	CaptureSuccess CaptureStatus = "success"
+	CapturePartial CaptureStatus = "partial"
+	CaptureFailed  CaptureStatus = "failed"
+)
+
+// CaptureProblem is one thing wrong with a captured document or one of its
+// events.
+type CaptureProblem struct {
+	Event   int    `json:"event"` // index in the document, -1 for the document
+	EventID string `json:"eventID,omitempty"`
+	Field   string `json:"field,omitempty"` // JSON pointer relative to the event
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// CaptureJob records one EPCIS capture: who sent how many events, and what
+// became of them.
+type CaptureJob struct {
+	ID         string
+	OrgID      string
+	Status     CaptureStatus
+	Proceed    bool // GS1-Capture-Error-Behaviour: proceed
+	ActorName  string
+	CreatedAt  time.Time
+	FinishedAt *time.Time
+	Events     int // events in the document
+	Stored     int // events stored
+	Bytes      int // size of the document
+	Context    []byte
+	Problems   []CaptureProblem
+}
+
+// EPCISEvent is one stored EPCIS event: its JSON as captured (with
+// recordTime and eventID set) and the values queries filter on, normalised.
+// Stored events never change: a correction is another event carrying an
+// errorDeclaration.
+type EPCISEvent struct {
+	ID               string // our row ID, in capture order
+	OrgID            string
+	CaptureID        string
+	EventID          string // the event's eventID (its hash when it came without)
+	Hash             string // CBV 2.0 event hash ID
+	Type             string
+	EventTime        time.Time
+	RecordTime       time.Time
+	Action           string
+	BizStep          string
+	Disposition      string
+	ReadPoint        string
+	BizLocation      string
+	ErrorDeclaration bool
+	EPCs             []EPCRole
+	Body             []byte // the event's JSON
+	Context          []byte // the @context of the document it came in (read only)
+	Declared         bool   // an error declaration names this event (read only)
+}
+
+// EPCRole is one identifier of an event (normalised) and its role there:
+// epc, child, parent, input or output.
+type EPCRole struct {
+	EPC  string
+	Role string
+}
+
+// EPCIS query orderings. Record-time order is capture order.
+const (
+	OrderEventTime  = "eventTime"
+	OrderRecordTime = "recordTime"
+)
+
+// EventFilter selects stored EPCIS events: the simple event query of the
+// EPCIS 2.0 REST binding. Every list is OR within itself; fields are ANDed.
+// Values must already be normalised (the service does it).
+type EventFilter struct {
+	OrgID        string
+	Types        []string
+	GEEventTime  *time.Time
+	LTEventTime  *time.Time
+	GERecordTime *time.Time
+	LTRecordTime *time.Time
+	Actions      []string
+	BizSteps     []string
+	Dispositions []string
+	ReadPoints   []string
+	BizLocations []string
+	EventIDs     []string // matched against eventID or hash
+	MatchEPC     []string // epcList, childEPCs
+	MatchParent  []string // parentID
+	MatchAnyEPC  []string // any role
+	ExistsError  bool     // only events carrying an errorDeclaration
+	CaptureID    string
+	OrderBy      string // OrderEventTime or OrderRecordTime (the default)
+	Desc         bool
+	After        *EventCursor // the position after which the page starts
+	Limit        int
+}
+
+// EventCursor is a position in an ordered event list: the ordering value
+// and the row ID of the last event of a page.
+type EventCursor struct {
+	Time int64  `json:"t"`
+	ID   string `json:"i"`
+}
+
+// Token encodes the cursor as an opaque page token.
+func (c EventCursor) Token() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ParseEventCursor decodes a page token. EINVALID.
+func ParseEventCursor(tok string) (*EventCursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(tok))
+	var c EventCursor
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || !ValidID(c.ID) {
+		return nil, Invalid(map[string]string{"nextPageToken": FieldInvalid})
+	}
+	return &c, nil
+}
+
+// CursorOf returns the cursor after e in the filter's order.
+func (f *EventFilter) CursorOf(e *EPCISEvent) EventCursor {
+	if f.OrderBy == OrderEventTime {
+		return EventCursor{e.EventTime.UnixMicro(), e.ID}
+	}
+	return EventCursor{e.RecordTime.UnixMicro(), e.ID}
+}

@@ -1,0 +1,116 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+)
+
+// DefaultCustodyGap is the time without a custody event after which a
+// timeline flags a gap.
+const DefaultCustodyGap = 72 * time.Hour
+
+// TimelineStep is one event of a custody timeline.
+type TimelineStep struct {
+	Event       *bulkhead.EPCISEvent
+	BizStep     string // CBV word
+	Disposition string // CBV word
+	Where       string // site ID (urn:bulkhead:site:…), UN/LOCODE, or the read point as given
+	WhereSiteID string
+	Holder      string // the possessing or owning party the event names, if any
+	Seal        string // seal number known at this step (carried forward)
+	SealState   string // seal state known at this step (carried forward)
+	// Gap is the time since the previous step when it exceeds the
+	// threshold, else zero.
+	Gap time.Duration
+}
+
+// Timeline is the custody history of one identifier.
+type Timeline struct {
+	EPC       string
+	Steps     []TimelineStep
+	Gaps      int
+	Threshold time.Duration
+	Truncated bool // more events than one timeline shows
+}
+
+// CustodyTimeline returns every stored event of an EPC (a container's
+// urn:epc:id:bic:…, an item, a seal) in event-time order, with where it
+// happened, who held the goods, the seal state at each step and the gaps
+// longer than threshold (DefaultCustodyGap when zero) while the goods were
+// not in transit. EFORBIDDEN, EINVALID.
+func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, threshold time.Duration) (*Timeline, error) {
+	if threshold <= 0 {
+		threshold = DefaultCustodyGap
+	}
+	f, err := ParseEventQuery(url.Values{"MATCH_anyEPC": {epc}, "orderBy": {"eventTime"}, "perPage": {"1000"}})
+	if err != nil || strings.TrimSpace(epc) == "" {
+		return nil, bulkhead.Invalid(map[string]string{"epc": bulkhead.FieldRequired})
+	}
+	page, err := s.EPCISEvents(ctx, a, f)
+	if err != nil {
+		return nil, err
+	}
+	tl := &Timeline{EPC: f.MatchAnyEPC[0], Threshold: threshold, Truncated: page.Next != ""}
+	var seal, state string
+	for i, e := range page.Events {
+		st := TimelineStep{Event: e, BizStep: cbvWord(e.BizStep), Disposition: cbvWord(e.Disposition), Where: e.ReadPoint}
+		if id, ok := strings.CutPrefix(e.ReadPoint, "urn:bulkhead:site:"); ok {
+			st.WhereSiteID, st.Where = id, ""
+		} else if code, ok := strings.CutPrefix(e.ReadPoint, "urn:bulkhead:unlocode:"); ok {
+			st.Where = code
+		}
+		var body struct {
+			Seal  map[string]any   `json:"bh:seal"`
+			Seals []map[string]any `json:"bh:seals"`
+			Src   []map[string]any `json:"sourceList"`
+			Dst   []map[string]any `json:"destinationList"`
+		}
+		if json.Unmarshal(e.Body, &body) == nil {
+			if n, _ := body.Seal["bh:number"].(string); n != "" {
+				seal, state = n, ""
+				state, _ = body.Seal["bh:state"].(string)
+			} else if len(body.Seals) > 0 {
+				if n, _ := body.Seals[0]["bh:number"].(string); n != "" {
+					if n != seal {
+						state = ""
+					}
+					seal = n
+				}
+			}
+			for _, l := range append(body.Dst, body.Src...) {
+				if t, _ := l["type"].(string); strings.HasSuffix(t, "possessing_party") || strings.HasSuffix(t, "owning_party") {
+					st.Holder, _ = l["destination"].(string)
+					if st.Holder == "" {
+						st.Holder, _ = l["source"].(string)
+					}
+					break
+				}
+			}
+		}
+		st.Seal, st.SealState = seal, state
+		if i > 0 {
+			if d, gap := isGap(page.Events[i-1], e, threshold); gap {
+				st.Gap = d
+				tl.Gaps++
+			}
+		}
+		tl.Steps = append(tl.Steps, st)
+	}
+	return tl, nil
+}
+
+// cbvWord returns the bare word of a CBV Web URI value.
+func cbvWord(s string) string {
+	if _, w, ok := strings.Cut(s, "/BizStep-"); ok {
+		return w
+	}
+	if _, w, ok := strings.Cut(s, "/Disp-"); ok {
+		return w
+	}
+	return s
+}
