@@ -81,6 +81,9 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 			disc = &bulkhead.Discrepancy{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Kind: bulkhead.DiscInspectionFailed,
 				Summary:  fmt.Sprintf("%d of %d points failed on %s (%s): %s.", len(failed), len(tpl.Points), orDash(insp.Equipment), in.Template, strings.Join(failed, ", ")),
 				Evidence: []string{id}, Open: true, CreatedAt: s.now(), UpdatedAt: s.now()}
+			if err := s.raiseDiscrepancyIncident(ctx, tx, a, disc, insp.Equipment); err != nil {
+				return err
+			}
 			if err := tx.CreateDiscrepancy(ctx, disc); err != nil {
 				return err
 			}

@@ -291,6 +291,9 @@ func (s *Service) RecordSealEvent(ctx context.Context, a Actor, sealID string, i
 		open := func(kind bulkhead.DiscrepancyKind, summary string) error {
 			d := &bulkhead.Discrepancy{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: siteID, Kind: kind, Summary: summary, SealID: seal.ID,
 				Evidence: []string{eventID}, Open: true, CreatedAt: s.now(), UpdatedAt: s.now()}
+			if err := s.raiseDiscrepancyIncident(ctx, tx, a, d, seal.Equipment); err != nil {
+				return err
+			}
 			if err := tx.CreateDiscrepancy(ctx, d); err != nil {
 				return err
 			}
@@ -476,4 +479,25 @@ func (s *Service) UpdateDiscrepancy(ctx context.Context, a Actor, id string, in 
 		return nil, err
 	}
 	return out, nil
+}
+
+// raiseDiscrepancyIncident opens the draft incident that a seal mismatch, a
+// broken seal or a failed inspection calls for (ISO 28000 8.6; C-TPAT and
+// AEO want tampering documented and investigated), in the same transaction
+// as the discrepancy, once per discrepancy, and records its ID on it. Custody
+// gaps and check-digit errors stay discrepancies to follow up. It runs before
+// the discrepancy is stored so that the stored row carries the incident.
+func (s *Service) raiseDiscrepancyIncident(ctx context.Context, tx bulkhead.Tx, a Actor, d *bulkhead.Discrepancy, equipment string) error {
+	switch d.Kind {
+	case bulkhead.DiscSealMismatch, bulkhead.DiscSealBroken, bulkhead.DiscInspectionFailed:
+	default:
+		return nil
+	}
+	inc, _, err := s.openDiscrepancyIncident(ctx, tx, a, bulkhead.DiscrepancyRef{ID: d.ID, Kind: d.Kind, SiteID: d.SiteID,
+		EquipmentRef: equipment, EventIDs: d.Evidence, Summary: d.Summary, DetectedAt: d.CreatedAt})
+	if err != nil {
+		return err
+	}
+	d.IncidentID = inc.ID
+	return nil
 }

@@ -916,6 +916,29 @@ func (s *Service) OpenIncidentFromDiscrepancy(ctx context.Context, a Actor, d bu
 	if err := authorize(a, ActIncidentCreate); err != nil {
 		return nil, false, err
 	}
+	var out *bulkhead.Incident
+	created := false
+	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
+		var err error
+		out, created, err = s.openDiscrepancyIncident(ctx, tx, a, d)
+		return err
+	})
+	if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {
+		// Another transaction opened it first (PostgreSQL): return theirs.
+		if old, gerr := s.store.IncidentBySource(ctx, a.OrgID, bulkhead.SourceCustody, d.ID); gerr == nil {
+			return old, false, nil
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return out, created, nil
+}
+
+// openDiscrepancyIncident opens, inside tx, the draft incident for a custody
+// discrepancy unless one exists; it does not authorise (callers do, or open it
+// as the automatic consequence of a custody record).
+func (s *Service) openDiscrepancyIncident(ctx context.Context, tx bulkhead.Tx, a Actor, d bulkhead.DiscrepancyRef) (*bulkhead.Incident, bool, error) {
 	fe := map[string]string{}
 	d.ID = strings.TrimSpace(d.ID)
 	if d.ID == "" {
@@ -957,61 +980,48 @@ func (s *Service) OpenIncidentFromDiscrepancy(ctx context.Context, a Actor, d bu
 	if err := inc.Validate(now); err != nil {
 		return nil, false, err
 	}
-	var out *bulkhead.Incident
-	created := false
-	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
-		if old, err := tx.IncidentBySource(ctx, a.OrgID, bulkhead.SourceCustody, d.ID); err == nil {
-			out = old
-			return nil
-		} else if bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
-			return err
-		}
-		if err := checkIncidentRefs(ctx, tx, inc); err != nil {
-			return err
-		}
-		if err := tx.CreateIncident(ctx, inc); err != nil {
-			return err
-		}
-		if err := s.entry(ctx, tx, a, inc.ID, "created", "opened from custody discrepancy "+d.ID+" ("+string(d.Kind)+")"); err != nil {
-			return err
-		}
-		links := []*bulkhead.IncidentLink{{Kind: "discrepancy", RefID: d.ID, Label: string(d.Kind)}}
-		for _, ev := range d.EventIDs {
-			if ev = strings.TrimSpace(ev); ev != "" {
-				links = append(links, &bulkhead.IncidentLink{Kind: "epcis_event", RefID: ev})
-			}
-		}
-		if inc.ShipmentRef != "" {
-			links = append(links, &bulkhead.IncidentLink{Kind: "shipment", RefID: inc.ShipmentRef})
-		}
-		if inc.EquipmentRef != "" {
-			links = append(links, &bulkhead.IncidentLink{Kind: "equipment", RefID: inc.EquipmentRef})
-		}
-		seen := map[string]bool{}
-		for _, l := range links {
-			if seen[l.Kind+"\x00"+l.RefID] {
-				continue
-			}
-			seen[l.Kind+"\x00"+l.RefID] = true
-			l.ID, l.OrgID, l.IncidentID, l.CreatedAt = bulkhead.NewID(), a.OrgID, inc.ID, now
-			if err := l.Validate(); err != nil {
-				return err
-			}
-			if err := s.addLink(ctx, tx, a, l); err != nil {
-				return err
-			}
-		}
-		out, created = inc, true
-		return s.record(ctx, tx, a, "incident.create", "incident", inc.ID, map[string]any{"after": incidentAudit(inc), "discrepancy_id": d.ID, "events": d.EventIDs})
-	})
-	if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {
-		// Another transaction opened it first (PostgreSQL): return theirs.
-		if old, gerr := s.store.IncidentBySource(ctx, a.OrgID, bulkhead.SourceCustody, d.ID); gerr == nil {
-			return old, false, nil
-		}
-	}
-	if err != nil {
+	if old, err := tx.IncidentBySource(ctx, a.OrgID, bulkhead.SourceCustody, d.ID); err == nil {
+		return old, false, nil
+	} else if bulkhead.ErrorCode(err) != bulkhead.ENOTFOUND {
 		return nil, false, err
 	}
-	return out, created, nil
+	if err := checkIncidentRefs(ctx, tx, inc); err != nil {
+		return nil, false, err
+	}
+	if err := tx.CreateIncident(ctx, inc); err != nil {
+		return nil, false, err
+	}
+	if err := s.entry(ctx, tx, a, inc.ID, "created", "opened from custody discrepancy "+d.ID+" ("+string(d.Kind)+")"); err != nil {
+		return nil, false, err
+	}
+	links := []*bulkhead.IncidentLink{{Kind: "discrepancy", RefID: d.ID, Label: string(d.Kind)}}
+	for _, ev := range d.EventIDs {
+		if ev = strings.TrimSpace(ev); ev != "" {
+			links = append(links, &bulkhead.IncidentLink{Kind: "epcis_event", RefID: ev})
+		}
+	}
+	if inc.ShipmentRef != "" {
+		links = append(links, &bulkhead.IncidentLink{Kind: "shipment", RefID: inc.ShipmentRef})
+	}
+	if inc.EquipmentRef != "" {
+		links = append(links, &bulkhead.IncidentLink{Kind: "equipment", RefID: inc.EquipmentRef})
+	}
+	seen := map[string]bool{}
+	for _, l := range links {
+		if seen[l.Kind+"\x00"+l.RefID] {
+			continue
+		}
+		seen[l.Kind+"\x00"+l.RefID] = true
+		l.ID, l.OrgID, l.IncidentID, l.CreatedAt = bulkhead.NewID(), a.OrgID, inc.ID, now
+		if err := l.Validate(); err != nil {
+			return nil, false, err
+		}
+		if err := s.addLink(ctx, tx, a, l); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := s.record(ctx, tx, a, "incident.create", "incident", inc.ID, map[string]any{"after": incidentAudit(inc), "discrepancy_id": d.ID, "events": d.EventIDs}); err != nil {
+		return nil, false, err
+	}
+	return inc, true, nil
 }
