@@ -157,7 +157,7 @@ func startServer(t *testing.T, env map[string]string, args ...string) (string, s
 	sc := bufio.NewScanner(pr)
 	var printed strings.Builder
 	var url string
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(120 * time.Second)
 	lineCh := make(chan string)
 	go func() {
 		for sc.Scan() {
@@ -176,7 +176,7 @@ func startServer(t *testing.T, env map[string]string, args ...string) (string, s
 				url = m[1]
 			}
 		case <-deadline:
-			t.Fatal("serve did not start in 30 s")
+			t.Fatal("serve did not start in 120 s")
 		}
 	}
 	// Collect the rest of the banner.

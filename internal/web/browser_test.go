@@ -98,7 +98,7 @@ func TestBrowserSiteFlow(t *testing.T) {
 	e := newEnv(t)
 	e.addUser("", "admin@harbourline.example", bulkhead.RoleAdmin, "en", "Europe/Amsterdam")
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {

@@ -41,7 +41,7 @@ func TestBrowserCompetenceGapFlow(t *testing.T) {
 	}
 
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

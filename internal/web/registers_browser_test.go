@@ -21,7 +21,7 @@ func TestBrowserChangeFlow(t *testing.T) {
 	e.addUser("", "admin@harbourline.example", bulkhead.RoleAdmin, "en", "Europe/Amsterdam")
 	site := e.createSite("", "Nuevo Laredo Yard", "MXNLD", "MX")
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
