@@ -203,7 +203,7 @@ func TestBrowserRiskFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, consoleErrors := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
