@@ -130,7 +130,7 @@ func TestDocumentWebFlow(t *testing.T) {
 			t.Errorf("no %s in the re-shown form:\n%s", id, bad.body)
 		}
 	}
-	if !strings.Contains(bad.body, "must be after the date it follows") {
+	if !strings.Contains(bad.body, "is before the date it must follow") {
 		t.Error("the date-order message is missing")
 	}
 	if e.docAuditSeq() != before {
