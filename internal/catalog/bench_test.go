@@ -82,22 +82,16 @@ func BenchmarkWrite2000(b *testing.B) {
 	}
 }
 
-// TestParseValidate2000 keeps the benchmark's target in the ordinary test
-// run, with room for the race detector and slow CI machines.
+// TestParseValidate2000 checks that a 2,000-requirement library parses and
+// validates. Its time is only logged: the brief forbids timing asserts in
+// tests (a loaded CI machine made this one flaky); BenchmarkParseValidate2000
+// and bulkhead bench library measure it.
 func TestParseValidate2000(t *testing.T) {
 	data := generated(t, 2000)
 	start := time.Now()
 	lib := parseAndValidate(t, data)
-	elapsed := time.Since(start)
 	if got := len(lib.Objects.Framework.RequirementNodes); got != 2000 {
 		t.Fatalf("generated %d nodes", got)
 	}
-	t.Logf("parsed and validated %d requirements (%d KiB) in %v", 2000, len(data)>>10, elapsed)
-	limit := 2 * time.Second
-	if raceEnabled {
-		limit *= 5
-	}
-	if elapsed > limit {
-		t.Errorf("parse and validate took %v; want under %v", elapsed, limit)
-	}
+	t.Logf("parsed and validated %d requirements (%d KiB) in %v", 2000, len(data)>>10, time.Since(start))
 }

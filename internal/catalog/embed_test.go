@@ -19,14 +19,14 @@ func TestEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(libs) != 1 || libs[0].URN != "urn:bulkhead:risk:library:iso28000-2022" {
+	if len(libs) != 9 || libs[2].URN != "urn:bulkhead:risk:library:iso28000-2022" {
 		t.Fatalf("Embedded() = %d libraries", len(libs))
 	}
 	again, err := Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again[0] == libs[0] || again[0].Objects.Framework == libs[0].Objects.Framework {
+	if again[2] == libs[2] || again[2].Objects.Framework == libs[2].Objects.Framework {
 		t.Error("Embedded() returned shared values")
 	}
 }
@@ -54,7 +54,7 @@ func TestISO28000MatchesFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw := libs[0].Objects.Framework
+	fw := libs[2].Objects.Framework
 	const prefix = "urn:bulkhead:risk:req_node:iso28000-2022:"
 	byRef := make(map[string]*RequirementNode)
 	for i := range fw.RequirementNodes {
@@ -127,4 +127,47 @@ func countAssessable(fw *Framework) int {
 		}
 	}
 	return n
+}
+
+// TestEmbeddedMappings checks that every mapping of the shipped mapping
+// sets joins two requirements that exist in the shipped frameworks, that
+// every mapping has a rationale, and that no shipped node lacks provenance.
+func TestEmbeddedMappings(t *testing.T) {
+	libs, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := map[string]bool{}
+	frameworks := map[string]bool{}
+	for _, l := range libs {
+		if fw := l.Objects.Framework; fw != nil {
+			frameworks[fw.URN] = true
+			for _, n := range fw.RequirementNodes {
+				nodes[n.URN] = true
+				if n.Provenance == "" {
+					t.Errorf("%s: no provenance", n.URN)
+				}
+			}
+		}
+	}
+	sets := 0
+	for _, l := range libs {
+		for _, s := range l.Objects.RequirementMappingSets {
+			sets++
+			if !frameworks[s.SourceFrameworkURN] || !frameworks[s.TargetFrameworkURN] {
+				t.Errorf("%s: framework missing", s.URN)
+			}
+			for _, m := range s.RequirementMappings {
+				if !nodes[m.SourceRequirementURN] || !nodes[m.TargetRequirementURN] {
+					t.Errorf("%s: %s → %s: requirement missing", s.URN, m.SourceRequirementURN, m.TargetRequirementURN)
+				}
+				if m.Rationale == "" {
+					t.Errorf("%s: %s → %s: no rationale", s.URN, m.SourceRequirementURN, m.TargetRequirementURN)
+				}
+			}
+		}
+	}
+	if sets != 3 {
+		t.Errorf("%d mapping sets, want 3", sets)
+	}
 }

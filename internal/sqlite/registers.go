@@ -234,15 +234,18 @@ func listRecs[T any](ctx context.Context, q queries, t *regTable[T], f bulkhead.
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	w := strings.Join(where, " AND ")
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
+	orderBy := func(desc bool) string {
+		dir := " ASC"
+		if desc {
+			dir = " DESC"
+		}
+		var order []string
+		for _, e := range t.sorts[f.Sort] {
+			order = append(order, e+dir)
+		}
+		return strings.Join(append(order, "id"+dir), ", ")
 	}
-	var order []string
-	for _, e := range t.sorts[f.Sort] {
-		order = append(order, e+dir)
-	}
-	o := strings.Join(append(order, "id"+dir), ", ")
+	o := orderBy(f.Desc)
 	count := func() (int, error) {
 		var n int
 		err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM `+t.name+` WHERE `+w, qa...).Scan(&n)
@@ -258,11 +261,21 @@ func listRecs[T any](ctx context.Context, q queries, t *regTable[T], f bulkhead.
 			return []*T{}, total, nil
 		}
 	}
+	// A page past the middle is found from the other end: skipping index
+	// entries costs time in proportion to the offset. The records are then
+	// read in the list's own order.
+	idOrder, limit, offset := o, f.Limit, f.Offset
+	if total >= 0 && offset > total/2 {
+		idOrder, offset = orderBy(!f.Desc), total-f.Offset-f.Limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
 	sel := `SELECT id, count(*) OVER () FROM `
 	if f.Query == "" {
 		sel = `SELECT id, 0 FROM `
 	}
-	rows, err := q.q.QueryContext(ctx, sel+t.name+` WHERE `+w+` ORDER BY `+o+` LIMIT ? OFFSET ?`, append(qa, f.Limit, f.Offset)...)
+	rows, err := q.q.QueryContext(ctx, sel+t.name+` WHERE `+w+` ORDER BY `+idOrder+` LIMIT ? OFFSET ?`, append(qa, limit, offset)...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}

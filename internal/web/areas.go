@@ -37,8 +37,8 @@ var areaList = []area{
 		{Clause: "4.3, 4.4", TitleKey: "reg.sites.title", SummaryKey: "reg.sites.summary", Href: "/sites", Action: service.ActSiteRead},
 	}},
 	{Slug: "leadership", Clause: "5", TitleKey: "area.leadership.title", SummaryKey: "area.leadership.summary", Registers: []register{
-		{Clause: "5.1, 5.2", TitleKey: "reg.policy.title", SummaryKey: "reg.policy.summary"},
-		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary"},
+		{Clause: "5.1, 5.2", TitleKey: "reg.policy.title", SummaryKey: "reg.policy.summary", Href: "/documents?type=policy", Action: service.ActDocumentRead},
+		{Clause: "5.3", TitleKey: "reg.roles.title", SummaryKey: "reg.roles.summary", Href: "/security-roles", Action: service.ActPeopleRead},
 	}},
 	{Slug: "planning", Clause: "6", TitleKey: "area.planning.title", SummaryKey: "area.planning.summary", Registers: []register{
 		{Clause: "6.1", TitleKey: "reg.risks.title", SummaryKey: "reg.risks.summary", Href: "/risk", Action: service.ActRiskRead},
@@ -47,9 +47,9 @@ var areaList = []area{
 		{Clause: "6.3", TitleKey: "reg.changes.title", SummaryKey: "reg.changes.summary", Href: "/changes", Action: service.ActChangeRead},
 	}},
 	{Slug: "support", Clause: "7", TitleKey: "area.support.title", SummaryKey: "area.support.summary", Registers: []register{
-		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary"},
+		{Clause: "7.1, 7.2", TitleKey: "reg.competence.title", SummaryKey: "reg.competence.summary", Href: "/competence-matrix", Action: service.ActPeopleRead},
 		{Clause: "7.3, 7.4", TitleKey: "reg.communication.title", SummaryKey: "reg.communication.summary", Href: "/communication", Action: service.ActCommRead},
-		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary"},
+		{Clause: "7.5", TitleKey: "reg.documents.title", SummaryKey: "reg.documents.summary", Href: "/documents", Action: service.ActDocumentRead},
 	}},
 	{Slug: "operation", Clause: "8", TitleKey: "area.operation.title", SummaryKey: "area.operation.summary", Registers: []register{
 		{Clause: "8.1, 8.2", TitleKey: "reg.processes.title", SummaryKey: "reg.processes.summary"},
@@ -62,6 +62,8 @@ var areaList = []area{
 		{Clause: "9.1", TitleKey: "reg.kpis.title", SummaryKey: "reg.kpis.summary"},
 		{Clause: "9.2", TitleKey: "reg.audits.title", SummaryKey: "reg.audits.summary"},
 		{Clause: "9.3", TitleKey: "reg.review.title", SummaryKey: "reg.review.summary"},
+		{Clause: "9.1, 9.2", TitleKey: "reg.libraries.title", SummaryKey: "reg.libraries.summary", Href: "/libraries", Action: service.ActLibraryRead},
+		{Clause: "9.1, 9.2", TitleKey: "reg.assessments.title", SummaryKey: "reg.assessments.summary", Href: "/assessments", Action: service.ActAssessmentRead},
 	}},
 	{Slug: "improvement", Clause: "10", TitleKey: "area.improvement.title", SummaryKey: "area.improvement.summary", Registers: []register{
 		{Clause: "10.2", TitleKey: "reg.nonconformities.title", SummaryKey: "reg.nonconformities.summary"},
@@ -74,7 +76,7 @@ var areaList = []area{
 		{Clause: "8.1", TitleKey: "reg.seals.title", SummaryKey: "reg.seals.summary"},
 		{Clause: "8.1", TitleKey: "reg.inspections.title", SummaryKey: "reg.inspections.summary"},
 		{Clause: "8.1", TitleKey: "reg.custody.title", SummaryKey: "reg.custody.summary"},
-		{Clause: "8.1, 10.2", TitleKey: "reg.incidents.title", SummaryKey: "reg.incidents.summary"},
+		{Clause: "8.1, 10.2", TitleKey: "reg.incidents.title", SummaryKey: "reg.incidents.summary", Href: "/incidents", Action: service.ActIncidentRead},
 	}},
 }
 
