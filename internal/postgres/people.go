@@ -133,7 +133,7 @@ func listPageCount[T any](ctx context.Context, q queries, cols, from, countFrom 
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}
 	w := strings.Join(where, " AND ")
-	if f.Query != "" {
+	if f.Query != "" && len(search) > 0 {
 		countFrom = from
 	}
 	var total int
@@ -564,7 +564,15 @@ func (q queries) TrainingRecords(ctx context.Context, f bulkhead.PeopleFilter) (
 	if w, a := expiryWhere(f.Expiry, f.Today); w != "" {
 		where, args = append(where, w), append(args, a...)
 	}
-	return listPageCount(ctx, q, trainingCols, trainingFrom, "training_records t", where, args, []string{"p.name", "c.title", "t.evidence_note"}, f, trainingOrder[f.Sort], scanTraining)
+	if f.Query != "" {
+		// Match the few people and courses first, then training records by
+		// their IDs: a LIKE over the joined names of every record would scan
+		// and join the whole organisation's training for each page and count.
+		where = append(where, `(t.person_id IN (SELECT id FROM people WHERE org_id = ? AND lower(name) LIKE ? ESCAPE '\') OR t.course_id IN (SELECT id FROM courses WHERE org_id = ? AND lower(title) LIKE ? ESCAPE '\') OR lower(t.evidence_note) LIKE ? ESCAPE '\')`)
+		p := bulkhead.LikePattern(f.Query)
+		args = append(args, f.OrgID, p, f.OrgID, p, p)
+	}
+	return listPageCount(ctx, q, trainingCols, trainingFrom, "training_records t", where, args, nil, f, trainingOrder[f.Sort], scanTraining)
 }
 
 func (q queries) CreateTrainingRecord(ctx context.Context, t *bulkhead.TrainingRecord) error {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,6 +254,28 @@ func testPeopleLists(t *testing.T, s Store) {
 	recs, total, err := s.TrainingRecords(ctx, list(bulkhead.PeopleFilter{Sort: "completed", Desc: true, Limit: 5}, bulkhead.TrainingSorts))
 	if err != nil || total != 61 || recs[0].Completed != day("2026-01-15") || recs[0].PersonName != "Anouk de Boer" {
 		t.Fatalf("training newest first: %d, %v, %v", total, recs, err)
+	}
+	// Search matches the person's name, the course's title or the evidence
+	// note, case-insensitively, as a filter on every other condition.
+	all, _, err := s.TrainingRecords(ctx, list(bulkhead.PeopleFilter{Limit: 500}, bulkhead.TrainingSorts))
+	if err != nil || len(all) != 61 {
+		t.Fatalf("all training: %d, %v", len(all), err)
+	}
+	for _, q := range []string{"anouk", "SON 0", all[0].CourseTitle, "zz-no-such"} {
+		want := 0
+		for _, r := range all {
+			lq := strings.ToLower(q)
+			if strings.Contains(strings.ToLower(r.PersonName), lq) || strings.Contains(strings.ToLower(r.CourseTitle), lq) || strings.Contains(strings.ToLower(r.EvidenceNote), lq) {
+				want++
+			}
+		}
+		if q != "zz-no-such" && want == 0 {
+			t.Fatalf("search %q: the fixture has no match", q)
+		}
+		got, total, err := s.TrainingRecords(ctx, list(bulkhead.PeopleFilter{Query: q, Limit: 500}, bulkhead.TrainingSorts))
+		if err != nil || total != want || len(got) != want {
+			t.Errorf("training search %q = %d (%d rows), want %d; %v", q, total, len(got), want, err)
+		}
 	}
 	today := day("2026-06-15") // expiries 2026-01-01 + k: expired k < 165, expiring 165..195
 	counts := map[bulkhead.ExpiryState]int{}
