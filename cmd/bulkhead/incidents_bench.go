@@ -172,7 +172,7 @@ func benchIncidents(ctx context.Context, w io.Writer, b *benchOrg, n, reqs int) 
 func benchIncidentImportCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "bench incidents-import")
 	db := benchDBFlag(fs)
-	file := fs.String("file", "/work/shared/research-data/maritime-incidents/nga-asam/RAW_ASAM.csv", "NGA ASAM CSV (RAW_ASAM.csv)")
+	file := fs.String("file", "internal/service/testdata/nga-asam/RAW_ASAM.csv", "NGA ASAM CSV (the default is the copy in the repository, relative to its root)")
 	if err := fs.Parse(args); err != nil {
 		return &usageError{err.Error()}
 	}

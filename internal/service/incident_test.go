@@ -363,10 +363,10 @@ func TestIncidentEvidence(t *testing.T) {
 // exactly those, and a second import finds them all duplicates.
 func TestImportASAM(t *testing.T) {
 	t.Parallel()
-	const path = "../../../../shared/research-data/maritime-incidents/nga-asam/RAW_ASAM.csv"
+	const path = "testdata/nga-asam/RAW_ASAM.csv"
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("NGA ASAM data not present: %v", err)
+		t.Fatal(err)
 	}
 	svc := newService(t)
 	f := incidentFixture(t, svc, "asam")
