@@ -568,9 +568,9 @@ func (q queries) CreateEvidenceFile(ctx context.Context, f *bulkhead.EvidenceFil
 
 // CompetenceMatrix reads the matrix in five statements, whatever the number
 // of people: the people working at the site, the competences their current
-// assignments there need, those competences, what courses give, and, per person and
-// course, the latest expiry of non-failed training (turned into the latest
-// per person and competence here).
+// assignments there need, the organisation's competences, what courses
+// give, and, per person and course, the latest expiry of non-failed
+// training (turned into the latest per person and competence here).
 func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, today time.Time) (*bulkhead.MatrixData, error) {
 	d := dateStr(today)
 	people := `SELECT p.id FROM people p WHERE p.org_id = ? AND p.archived_at IS NULL`
@@ -600,30 +600,42 @@ func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, tod
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	needs := `SELECT DISTINCT a.person_id, rc.competence_id FROM role_assignments a
+	// The needs of current assignments there, kept for the people above
+	// (the site's people are few; filtering them here saves running the
+	// people statement again inside this one).
+	working := make(map[string]bool, len(out.People))
+	for _, p := range out.People {
+		working[p.ID] = true
+	}
+	rows, err = q.q.QueryContext(ctx, `SELECT DISTINCT a.person_id, rc.competence_id FROM role_assignments a
 		JOIN security_roles r ON r.id = a.role_id AND r.archived_at IS NULL
 		JOIN role_competences rc ON rc.role_id = a.role_id
-		JOIN competences c ON c.id = rc.competence_id AND c.archived_at IS NULL
-		WHERE a.org_id = ? AND a.archived_at IS NULL AND a.from_date <= ? AND (a.to_date IS NULL OR a.to_date >= ?)` + assignSite + `
-		AND a.person_id IN (` + people + `)`
-	nargs := append(append([]any{orgID, d, d}, aargs...), pargs...)
-	rows, err = q.q.QueryContext(ctx, needs, nargs...)
+		WHERE a.org_id = ? AND a.archived_at IS NULL AND a.from_date <= ? AND (a.to_date IS NULL OR a.to_date >= ?)`+assignSite,
+		append([]any{orgID, d, d}, aargs...)...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
+	var needs []bulkhead.MatrixNeed
 	for rows.Next() {
 		var n bulkhead.MatrixNeed
 		if err := rows.Scan(&n.PersonID, &n.CompetenceID); err != nil {
 			rows.Close()
 			return nil, mapErr(err)
 		}
-		out.Needs = append(out.Needs, n)
+		if working[n.PersonID] {
+			needs = append(needs, n)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	rows, err = q.q.QueryContext(ctx, `SELECT `+competenceCols+` FROM competences t WHERE t.id IN (SELECT competence_id FROM (`+needs+`) AS n) ORDER BY lower(t.name), t.id`, nargs...)
+	// The active competences needed, by name.
+	needed := map[string]bool{}
+	for _, n := range needs {
+		needed[n.CompetenceID] = true
+	}
+	rows, err = q.q.QueryContext(ctx, `SELECT `+competenceCols+` FROM competences t WHERE t.org_id = ? AND t.archived_at IS NULL ORDER BY lower(t.name), t.id`, orgID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -633,11 +645,22 @@ func (q queries) CompetenceMatrix(ctx context.Context, orgID, siteID string, tod
 			rows.Close()
 			return nil, mapErr(err)
 		}
-		out.Competences = append(out.Competences, c)
+		if needed[c.ID] {
+			out.Competences = append(out.Competences, c)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
+	}
+	active := make(map[string]bool, len(out.Competences))
+	for _, c := range out.Competences {
+		active[c.ID] = true
+	}
+	for _, n := range needs {
+		if active[n.CompetenceID] {
+			out.Needs = append(out.Needs, n)
+		}
 	}
 	// What courses give, to turn the latest record per person and course
 	// into the latest per person and competence.
