@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -182,6 +183,7 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	docs := fs.Int("docs", 30, "documents to capture")
 	size := fs.Int("events", 1000, "events per document")
 	conc := fs.Int("clients", 2, "concurrent clients")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the capture phase to this file")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -243,6 +245,16 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	if code, body, err := post("/api/v1/epcis/capture", all[0]); err != nil || code != 202 {
 		return fmt.Errorf("warm-up capture: %d %v %.300s", code, err, body)
 	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	capture, err := run(func(doc []byte) error {
 		code, body, err := post("/api/v1/epcis/capture", doc)
 		if err == nil && code != 202 {
@@ -252,6 +264,9 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if *profile != "" {
+		pprof.StopCPUProfile()
 	}
 	n := float64(*docs * *size)
 	floorRate, capRate := n/floor.Seconds(), n/capture.Seconds()
