@@ -32,6 +32,9 @@ type CustodyReader interface {
 	Discrepancy(ctx context.Context, orgID, id string) (*Discrepancy, error)
 	// Discrepancies lists discrepancies matching the filter, newest first.
 	Discrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error)
+	// OpenDiscrepancyCounts returns how many open discrepancies an
+	// organisation has, by site ID ("" for those of no site).
+	OpenDiscrepancyCounts(ctx context.Context, orgID string) (map[string]int, error)
 	// Inspection returns an inspection of an organisation. ENOTFOUND.
 	Inspection(ctx context.Context, orgID, id string) (*Inspection, error)
 	// Inspections lists inspections matching the filter, newest first.

@@ -160,6 +160,25 @@ func (q queries) Discrepancies(ctx context.Context, f bulkhead.DiscrepancyFilter
 	return collect(rows, err, scanDisc)
 }
 
+// OpenDiscrepancyCounts returns the open discrepancies by site.
+func (q queries) OpenDiscrepancyCounts(ctx context.Context, orgID string) (map[string]int, error) {
+	rows, err := q.q.Query(ctx, `SELECT site_id, count(*) FROM discrepancies WHERE org_id = $1 AND open GROUP BY site_id`, orgID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var site string
+		var n int
+		if err := rows.Scan(&site, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[site] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
 // CreateDiscrepancy stores a new discrepancy.
 func (q queries) CreateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy) error {
 	_, err := q.q.Exec(ctx, `INSERT INTO discrepancies (`+discCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,

@@ -161,6 +161,11 @@ type Dashboard struct {
 	SitesByType  map[bulkhead.SiteType]int
 	Members      int
 	AuditEntries int64
+	// OpenDiscrepancies is the number of open chain-of-custody
+	// discrepancies and DiscrepancySites the number of sites they concern
+	// (both 0 for a role that may not read discrepancies).
+	OpenDiscrepancies int
+	DiscrepancySites  int
 }
 
 // Dashboard returns the home page's counts. EFORBIDDEN.
@@ -188,5 +193,17 @@ func (s *Service) Dashboard(ctx context.Context, a Actor) (*Dashboard, error) {
 		return nil, err
 	}
 	d.AuditEntries = head.Seq
+	if Can(a.Role, ActDiscrepancyRead) || a.System {
+		counts, err := s.store.OpenDiscrepancyCounts(ctx, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for site, n := range counts {
+			d.OpenDiscrepancies += n
+			if site != "" {
+				d.DiscrepancySites++
+			}
+		}
+	}
 	return d, nil
 }

@@ -182,6 +182,24 @@ func (q queries) Discrepancies(ctx context.Context, f bulkhead.DiscrepancyFilter
 	return out, mapErr(rows.Err())
 }
 
+func (q queries) OpenDiscrepancyCounts(ctx context.Context, orgID string) (map[string]int, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT site_id, count(*) FROM discrepancies WHERE org_id = ? AND open = 1 GROUP BY site_id`, orgID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var site string
+		var n int
+		if err := rows.Scan(&site, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[site] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
 func (q queries) CreateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO discrepancies (`+discCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.OrgID, d.SiteID, d.Kind, d.Summary, nullString(d.SealID), evidenceJSON(d.Evidence), d.Open, d.AssigneeID, d.Resolution, d.IncidentID,

@@ -70,6 +70,18 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 	if !strings.Contains(site.textContent(), "Open chain-of-custody discrepancies") || !strings.Contains(site.textContent(), "Seal number mismatch") {
 		t.Errorf("site page lacks the discrepancies")
 	}
+	dashDisc := func() string {
+		home := c.get("/").want(t, http.StatusOK).doc(t)
+		stat := home.find(func(n *node) bool { return n.attrs["data-stat"] == "discrepancies" })
+		if len(stat) != 1 {
+			t.Fatalf("dashboard has %d discrepancy figures", len(stat))
+		}
+		return stat[0].textContent()
+	}
+	before := dashDisc()
+	if before == "0" {
+		t.Errorf("dashboard shows no open discrepancy")
+	}
 	list := c.get("/custody/discrepancies").want(t, http.StatusOK).doc(t)
 	var href string
 	for _, a := range list.tags("a") {
@@ -86,6 +98,9 @@ func TestSealPagesAndDiscrepancy(t *testing.T) {
 	c.post(href, url.Values{"state": {"closed"}, "resolution": {"Misread at the gate."}}).want(t, http.StatusSeeOther)
 	if text := c.get("/custody/discrepancies").want(t, http.StatusOK).doc(t).textContent(); strings.Count(text, "Seal number mismatch") != 0 {
 		t.Errorf("closed discrepancy still listed as open")
+	}
+	if after := dashDisc(); after == before {
+		t.Errorf("dashboard still shows %s open discrepancies after one was closed", after)
 	}
 	c.get("/custody/discrepancies?all=1").want(t, http.StatusOK).doc(t)
 	tl := c.get("/custody/timeline?epc="+url.QueryEscape("urn:bulkhead:seal:NL-5551")).want(t, http.StatusOK).doc(t).textContent()
