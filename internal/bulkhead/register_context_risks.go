@@ -36,6 +36,10 @@ type LinkedRisk struct {
 	ResidualLevel    int
 	Treatment        Treatment
 	LinkedAt         time.Time
+	// The names of the current and residual levels in the assessment's
+	// matrix ("" when not rated); the service fills them.
+	CurrentLevelName  string
+	ResidualLevelName string
 }
 
 // Score is the current rating's likelihood × consequence, 0 when not rated.
