@@ -159,3 +159,46 @@ func (s *Service) UnlinkContextIssueRisk(ctx context.Context, a Actor, issueID, 
 		return s.record(ctx, tx, a, actionIssueUnlinkRisk, bulkhead.KindContextIssue, issueID, map[string]any{"risk_id": riskID, "risk_title": title})
 	})
 }
+
+// demoContextRisks links the demo organisation's context issues to the risk
+// scenarios that consider them. It runs after both the registers' and the
+// risk area's demo content exist. Two issues (the AEO re-assessment and the
+// budget freeze) stay unlinked, so the coverage page has something to ask
+// for.
+func (s *Service) demoContextRisks(ctx context.Context, d *demoOrg) error {
+	secm := d.as(bulkhead.RoleSecurityManager)
+	f := bulkhead.ContextIssueFilter{ListFilter: bulkhead.ListFilter{Limit: bulkhead.MaxPageSize}}
+	issues, _, err := s.ContextIssues(ctx, secm, f)
+	if err != nil {
+		return err
+	}
+	risks, _, err := s.Scenarios(ctx, secm, bulkhead.ScenarioFilter{Sort: bulkhead.ScenarioSortTitle, Limit: bulkhead.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	issueIDs, riskIDs := map[string]string{}, map[string]string{}
+	for _, x := range issues {
+		issueIDs[x.Title] = x.ID
+	}
+	for _, x := range risks {
+		riskIDs[x.Title] = x.ID
+	}
+	for issue, linked := range map[string][]string{
+		"Organised cargo theft on Benelux motorway parking areas": {"Theft of high-value electronics from the docks"},
+		"Border congestion and cartel activity around Nuevo Laredo": {"Hijacking on the yard approach road", "Narcotics hidden in northbound trailers",
+			"Road blockades during civil unrest", "Seal tampering before the border crossing"},
+		"Ransomware attacks on port community systems":           {"Manipulation of WMS delivery addresses"},
+		"High turnover of agency staff on the Venlo night shift": {"Insider collusion in the warehouse"},
+	} {
+		for _, title := range linked {
+			issueID, riskID := issueIDs[issue], riskIDs[title]
+			if issueID == "" || riskID == "" { // the other demo content changed: link what still exists
+				continue
+			}
+			if _, err := s.LinkContextIssueRisk(ctx, secm, issueID, bulkhead.ContextIssueRiskInput{RiskID: &riskID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
