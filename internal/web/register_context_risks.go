@@ -123,13 +123,11 @@ func (s *server) linkIssueRisk(c *call) error {
 		f := newForm()
 		f.Heading = c.T("form.errors_title")
 		for name, code := range codes {
-			fe := formError{Message: c.T("form.field_error", c.T("reg.issues.link_label"), c.errMessage(code))}
+			label, href := c.fieldLabel(name), ""
 			if name == "risk_id" {
-				fe.Href = "#f-risk-risk_id"
-			} else {
-				fe.Message = c.T("form.field_error", c.fieldLabel(name), c.errMessage(code))
+				label, href = c.T("reg.issues.link_label"), "#f-risk-risk_id"
 			}
-			f.Errors = append(f.Errors, fe)
+			f.Errors = append(f.Errors, formError{Href: href, Message: c.T("form.field_error", label, c.errMessage(code))})
 		}
 		c.r = c.r.WithContext(context.WithValue(c.r.Context(), riskLinkErrs{}, codes))
 		return issuePage.detail(s, c, http.StatusUnprocessableEntity, f)
