@@ -32,7 +32,7 @@ func registerCommands() []command {
 	for _, c := range cliChildren {
 		out = append(out, c.commands()...)
 	}
-	return append(out,
+	return append(append(out,
 		command{"change approve", "approve a proposed change (as --as; not its requester)", func(ctx context.Context, e *env, args []string) error {
 			return cmdDecideChange(ctx, e, args, true)
 		}},
@@ -41,7 +41,7 @@ func registerCommands() []command {
 		}},
 		command{"tasks", "list what falls due for a member (My tasks)", cmdTasks},
 		command{"coverage", "show the ISO 28000 clause 4–7 coverage", cmdCoverage},
-	)
+	), contextRiskCommands()...)
 }
 
 // cliRegister is a register's command set.

@@ -18,11 +18,12 @@ const (
 	FieldApprovalOnly = "approval_only" // a status only the approval action sets
 	FieldNumber       = "number"        // not a number
 	FieldDate         = "date"          // not a date (YYYY-MM-DD)
+	FieldArchived     = "archived"      // an archived record, which must be restored before it is linked
 )
 
 // RegisterFieldCodes lists the field error codes the registers add, so that
 // the catalogs can be checked for their messages.
-var RegisterFieldCodes = []string{FieldDateOrder, FieldNotMember, FieldUnknownSite, FieldSelfApproval, FieldNotApproved, FieldApprovalOnly, FieldNumber, FieldDate}
+var RegisterFieldCodes = []string{FieldDateOrder, FieldNotMember, FieldUnknownSite, FieldSelfApproval, FieldNotApproved, FieldApprovalOnly, FieldNumber, FieldDate, FieldArchived}
 
 // Record holds what every register entry has: identity, organisation and
 // its life-cycle times. Archiving keeps the record and its history; nothing

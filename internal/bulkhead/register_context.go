@@ -33,11 +33,8 @@ const (
 var IssueCategories = []IssueCategory{IssuePolitical, IssueEconomic, IssueSocial, IssueTechnological, IssueLegal, IssueEnvironmental, IssueSupplyChain, IssueOrganisational}
 
 // ContextIssue is an internal or external issue that affects the security
-// management system (ISO 28000 4.1).
-//
-// Linked risks (6.1) come with the risk register: a link table
-// context_issue_risks (org_id, issue_id, risk_id) will hold them, and the
-// issue's page already has the place where they will show.
+// management system (ISO 28000 4.1). The risk scenarios that consider it
+// (6.1) are linked to it by ContextIssueRisk.
 type ContextIssue struct {
 	Record
 	Origin      Origin

@@ -51,6 +51,16 @@ type RegisterReader interface {
 	// Communications lists the communication plan.
 	Communications(ctx context.Context, f CommunicationFilter) ([]*Communication, int, error)
 
+	// ContextIssueRisks lists the risk scenarios linked to a context issue,
+	// by title.
+	ContextIssueRisks(ctx context.Context, orgID, issueID string) ([]*LinkedRisk, error)
+	// RiskContextIssues lists the context issues a risk scenario is linked
+	// to, archived ones included, by title.
+	RiskContextIssues(ctx context.Context, orgID, riskID string) ([]*LinkedIssue, error)
+	// ContextRiskCoverage counts the active context issues and those with
+	// no linked risk scenario.
+	ContextRiskCoverage(ctx context.Context, orgID string) (ContextRiskCoverage, error)
+
 	// RegisterCounts returns, for every kind in RegisterKinds, the number of
 	// active records and of those needing attention on date today.
 	RegisterCounts(ctx context.Context, orgID string, today Date) ([]RegisterCount, error)
@@ -77,4 +87,10 @@ type RegisterWriter interface {
 	UpdatePlannedChange(ctx context.Context, x *PlannedChange) error
 	CreateCommunication(ctx context.Context, x *Communication) error
 	UpdateCommunication(ctx context.Context, x *Communication) error
+	// CreateContextIssueRisk links a risk scenario to a context issue.
+	// ECONFLICT when the pair is already linked; EINVALID when either
+	// record is not of the link's organisation.
+	CreateContextIssueRisk(ctx context.Context, l *ContextIssueRisk) error
+	// DeleteContextIssueRisk removes a link. ENOTFOUND.
+	DeleteContextIssueRisk(ctx context.Context, orgID, issueID, riskID string) error
 }

@@ -54,6 +54,7 @@ func registerRoutes() []Route {
 		Route{Method: "GET", Path: "/api/v1/tasks", handler: (*Server).myTasks},
 		Route{Method: "GET", Path: "/api/v1/coverage", handler: (*Server).coverage},
 	)
+	out = append(out, contextRiskRoutes()...)
 	return out
 }
 

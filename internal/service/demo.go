@@ -82,7 +82,7 @@ func (s *Service) LoadDemo(ctx context.Context, password string) (bool, error) {
 		}
 		d.users[m.Role] = u
 	}
-	for _, add := range []func(context.Context, *demoOrg) error{s.demoRegisters, s.demoPeople, s.demoDocuments, s.demoRisk, s.demoLibrary, s.demoCustody, s.demoIncidents} {
+	for _, add := range []func(context.Context, *demoOrg) error{s.demoRegisters, s.demoPeople, s.demoDocuments, s.demoRisk, s.demoLibrary, s.demoCustody, s.demoIncidents, s.demoContextRisks} {
 		if err := add(ctx, d); err != nil {
 			return false, err
 		}

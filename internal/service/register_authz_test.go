@@ -85,6 +85,13 @@ func commInput(topic, who string) bulkhead.CommunicationInput {
 func registerActionTests(svc *service.Service, f *fixture) map[service.Action]func(a service.Actor) error {
 	r := newRegFixture(svc, f)
 	sys := service.SystemActor(f.org.ID, "test")
+	// A risk scenario to link to the context issue: linking is part of
+	// writing context issues, seeing the links part of reading them.
+	rf, err := newRiskFixture(svc, f)
+	if err != nil {
+		panic(err)
+	}
+	risk := rf.scenario.ID
 	// read gets one record and lists its register.
 	read := func(get func(a service.Actor) error, list func(a service.Actor) error) func(a service.Actor) error {
 		return func(a service.Actor) error {
@@ -107,7 +114,16 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 	}
 	return map[service.Action]func(a service.Actor) error{
 		service.ActIssueRead: read(
-			func(a service.Actor) error { _, err := svc.ContextIssue(ctx, a, r.issue.ID); return err },
+			func(a service.Actor) error {
+				if _, err := svc.ContextIssueRisks(ctx, a, r.issue.ID); err != nil {
+					return err
+				}
+				if _, err := svc.RiskContextIssues(ctx, a, risk); err != nil {
+					return err
+				}
+				_, err := svc.ContextIssue(ctx, a, r.issue.ID)
+				return err
+			},
 			func(a service.Actor) error {
 				_, _, err := svc.ContextIssues(ctx, a, bulkhead.ContextIssueFilter{})
 				return err
@@ -121,6 +137,11 @@ func registerActionTests(svc *service.Service, f *fixture) map[service.Action]fu
 				_, err := svc.UpdateContextIssue(ctx, a, r.issue.ID, bulkhead.ContextIssueInput{Effect: ptr("by " + string(a.Role))})
 				return err
 			},
+			func(a service.Actor) error {
+				_, err := svc.LinkContextIssueRisk(ctx, a, r.issue.ID, bulkhead.ContextIssueRiskInput{RiskID: &risk})
+				return err
+			},
+			func(a service.Actor) error { return svc.UnlinkContextIssueRisk(ctx, a, r.issue.ID, risk) },
 			func(a service.Actor) error { _, err := svc.ArchiveContextIssue(ctx, a, r.issue.ID, true); return err },
 			func(a service.Actor) error { _, err := svc.ArchiveContextIssue(ctx, a, r.issue.ID, false); return err }),
 		service.ActPartyRead: read(

@@ -253,6 +253,8 @@ func TestRegisterDemoTasksCoverage(t *testing.T) {
 	for kind, want := range map[string][3]int{ // clause-less: count, attention
 		bulkhead.KindContextIssue: {6, 2}, bulkhead.KindParty: {6, 0}, bulkhead.KindPartyRequirement: {10, 2}, bulkhead.KindLegal: {6, 3},
 		bulkhead.KindObjective: {3, 0}, bulkhead.KindObjectiveAction: {5, 2}, bulkhead.KindChange: {2, 1}, bulkhead.KindCommunication: {6, 0},
+		// The demo links four of its six issues to risk scenarios.
+		bulkhead.KindContextIssueRisk: {6, 2},
 	} {
 		if c := got[kind]; c.Count != want[0] || c.Overdue != want[1] || c.Missing {
 			t.Errorf("coverage of %s = %+v, want %d records, %d needing attention", kind, c, want[0], want[1])

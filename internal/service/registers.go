@@ -119,8 +119,8 @@ func (s *Service) registerTasks(ctx context.Context, a Actor) ([]Task, error) {
 // registerCoverage reports, for the sub-clauses the registers serve (4.1,
 // 4.2.1, 4.2.2, 6.2, 6.3, 7.4), what exists and what needs attention: for
 // requirements of parties, those not yet addressed; for planned changes,
-// those awaiting a decision; elsewhere, records overdue for review or past
-// their due date.
+// those awaiting a decision; for context issues, also those with no linked
+// risk; elsewhere, records overdue for review or past their due date.
 func (s *Service) registerCoverage(ctx context.Context, a Actor) ([]ClauseStatus, error) {
 	counts, err := s.store.RegisterCounts(ctx, a.OrgID, bulkhead.DateOf(s.now()))
 	if err != nil {
@@ -148,6 +148,15 @@ func (s *Service) registerCoverage(ctx context.Context, a Actor) ([]ClauseStatus
 			continue
 		}
 		out = append(out, ClauseStatus{Clause: p.clause, Kind: c.Kind, Href: p.href, Count: c.Count, Overdue: c.Attention, Missing: p.needed && c.Count == 0})
+	}
+	// Each issue should be considered in the risk assessment (6.1): 4.1
+	// also says how many active issues no risk scenario is linked to.
+	if a.can(ActIssueRead) && a.can(ActRiskRead) {
+		rc, err := s.store.ContextRiskCoverage(ctx, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ClauseStatus{Clause: "4.1", Kind: bulkhead.KindContextIssueRisk, Href: "/context-issues", Count: rc.Issues, Overdue: rc.Unlinked})
 	}
 	return out, nil
 }

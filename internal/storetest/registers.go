@@ -16,6 +16,7 @@ var registerTests = map[string]func(*testing.T, Store){
 	"RegisterLists":     testRegisterLists,
 	"RegisterLinks":     testRegisterLinks,
 	"RegisterDue":       testRegisterDue,
+	"ContextIssueRisks": testContextIssueRisks,
 }
 
 // regWorld is an organisation with two members and two sites, and a second

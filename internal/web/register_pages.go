@@ -166,8 +166,8 @@ var issuePage = &regPage[*bulkhead.ContextIssue, bulkhead.ContextIssueFilter, bu
 		}
 	},
 	sections: func(s *server, c *call, x *bulkhead.ContextIssue, _ *refs) ([]section, error) {
-		// Linked risks (6.1) come with the risk register.
-		return []section{{ID: "risks", Title: c.T("reg.issues.risks"), Note: c.T("reg.issues.risks_note")}}, nil
+		sec, err := s.issueRisksSection(c, x)
+		return []section{sec}, err
 	},
 }
 

@@ -48,6 +48,7 @@ func (s *server) registerRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /changes/{id}/reject", s.auth(s.decideChange(false)))
 	mux.HandleFunc("GET /tasks", s.auth(s.myTasks))
 	mux.HandleFunc("GET /coverage", s.auth(s.coverage))
+	s.contextRiskRoutes(mux)
 }
 
 // routable is a register or child spec.
@@ -211,6 +212,10 @@ type section struct {
 	AddHref  string
 	AddLabel string
 	Note     string
+	// LinkForm, when set, links another record to the page's one;
+	// LinkNote says why there is none to link.
+	LinkForm *sectionForm
+	LinkNote string
 }
 
 // sectionRow is one related record with its edit and archive controls.
@@ -219,6 +224,8 @@ type sectionRow struct {
 	Archived    bool
 	EditHref    string
 	ArchiveHref string // POST target; restore when Archived
+	UnlinkHref  string // POST target removing the link to this record
+	UnlinkLabel string
 }
 
 // colSpec is one column of a register list.

@@ -371,37 +371,40 @@ type riskHistoryRow struct {
 type riskScenarioPage struct {
 	basePage
 	riskCommon
-	Scenario     *bulkhead.Scenario
-	Assessment   *bulkhead.RiskAssessment
-	Threat       *bulkhead.Threat
-	Family       string
-	Target       string
-	Owner        string
-	Treatment    string
-	Inherent     *riskLevelBadge
-	Current      *riskLevelBadge
-	Residual     *riskLevelBadge
-	State        string
-	StateClass   string
-	Appetite     string
-	Last         *bulkhead.Acceptance
-	LastBy       string
-	LastExpires  string
-	CanAccept    bool
-	AcceptForm   *form
-	Actions      []riskActionRow
-	History      []riskHistoryRow
-	TVCNorm      string
-	CarverTotal  int
-	FAIRText     string
-	LEC          *riskLEC
-	Run          *riskRunSummary
-	SimForm      *form
-	CanEdit      bool
-	CanSimulate  bool
-	CanTreat     bool
-	Method       string
-	AcceptErrors *form
+	Scenario    *bulkhead.Scenario
+	Assessment  *bulkhead.RiskAssessment
+	Threat      *bulkhead.Threat
+	Family      string
+	Target      string
+	Owner       string
+	Treatment   string
+	Inherent    *riskLevelBadge
+	Current     *riskLevelBadge
+	Residual    *riskLevelBadge
+	State       string
+	StateClass  string
+	Appetite    string
+	Last        *bulkhead.Acceptance
+	LastBy      string
+	LastExpires string
+	CanAccept   bool
+	AcceptForm  *form
+	Actions     []riskActionRow
+	History     []riskHistoryRow
+	TVCNorm     string
+	CarverTotal int
+	FAIRText    string
+	LEC         *riskLEC
+	Run         *riskRunSummary
+	SimForm     *form
+	// The context issues (4.1) the scenario is linked to.
+	ContextIssues     []riskIssueRow
+	ShowContextIssues bool
+	CanEdit           bool
+	CanSimulate       bool
+	CanTreat          bool
+	Method            string
+	AcceptErrors      *form
 }
 
 // riskRunSummary is the headline of a stored run.
@@ -559,6 +562,10 @@ func (s *server) renderRiskScenario(c *call, status int, acceptErr, simErr error
 		}
 		p.SimForm = sf
 	}
+	if p.ContextIssues, err = s.scenarioContextIssues(c, x.ID); err != nil {
+		return err
+	}
+	p.ShowContextIssues = c.can(service.ActIssueRead)
 	s.render(c.w, c.r, status, pageRiskScenario, p)
 	return nil
 }
