@@ -23,21 +23,21 @@ func TestBuiltinLibrariesCoverage(t *testing.T) {
 		t.Errorf("CTPAT: builtin %v, %d assessable, %d verified, %d secondary", ct.Builtin, ct.AssessableCount, ct.Verified, ct.Secondary)
 	}
 	iso := libraryByURN(t, svc, v, isoURN)
-	if iso.Version != 2 || iso.NodeCount != 63 {
+	if iso.Version != 3 || iso.NodeCount != 63 {
 		t.Errorf("ISO 28000: version %d, %d nodes", iso.Version, iso.NodeCount)
 	}
 	libs, err := svc.Libraries(ctx, v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(libs) != 9 {
-		t.Errorf("%d libraries, want 9", len(libs))
+	if len(libs) != 19 {
+		t.Errorf("%d libraries, want 19", len(libs))
 	}
 	// Loading again is a no-op.
 	if err := svc.LoadBuiltinLibraries(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := svc.Libraries(ctx, v); len(again) != 9 {
+	if again, _ := svc.Libraries(ctx, v); len(again) != 19 {
 		t.Errorf("after reload %d libraries", len(again))
 	}
 	if _, err := svc.Libraries(ctx, f.actors[bulkhead.RolePartner]); bulkhead.ErrorCode(err) != bulkhead.EFORBIDDEN {
