@@ -211,3 +211,38 @@ func TestBuiltinUpgradeByVersion(t *testing.T) {
 		t.Errorf("answer lost in the upgrade: %+v", r)
 	}
 }
+
+// TestHarmonizedExportImport: a harmonized-structure framework and its
+// mapping set export as CISO Assistant YAML that imports again (as the
+// organisation's own higher version) with nothing changed, and export
+// again byte for byte.
+func TestHarmonizedExportImport(t *testing.T) {
+	svc := newService(t)
+	f := libFixture(t, svc, "hsrt")
+	a := f.actors[bulkhead.RoleAdmin]
+	for _, urn := range []string{iso27001HSURN, "urn:bulkhead:risk:library:mapping-iso28000-iso27001-2022-hs"} {
+		l := libraryByURN(t, svc, a, urn)
+		_, out, err := svc.ExportLibrary(ctx, a, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bumped := bytes.Replace(out, []byte("\nversion: 1\n"), []byte("\nversion: 2\n"), 1)
+		p, err := svc.PreviewLibraryImport(ctx, a, "hs.yaml", bumped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Added)+len(p.Changed)+len(p.Removed) != 0 || p.OldVersion != 1 || p.Mappings != l.MappingCount {
+			t.Errorf("%s: preview of own export: %+v", urn, p)
+		}
+		l2, err := svc.ImportLibrary(ctx, a, "hs.yaml", bumped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, out2, _ := svc.ExportLibrary(ctx, a, l2.ID); !bytes.Equal(out2, bumped) {
+			t.Errorf("%s: second export differs", urn)
+		}
+		if l2.NodeCount != l.NodeCount || l2.Harmonized != l.Harmonized || l2.MappingCount != l.MappingCount {
+			t.Errorf("%s: counts changed: %+v → %+v", urn, l, l2)
+		}
+	}
+}
