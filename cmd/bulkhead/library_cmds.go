@@ -297,8 +297,9 @@ func cmdAssessmentSoA(ctx context.Context, e *env, args []string) error {
 	return libWriteOutput(e, *out, []byte(b.String()))
 }
 
-// benchLibrary measures importing a large generated library and the
-// readiness view of a large assessment.
+// benchLibrary measures importing a large generated library, the
+// readiness view of a large assessment and the harmonized-structure
+// counterparts of ISO 28000.
 func benchLibrary(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "bench library")
 	db := benchDBFlag(fs)
@@ -362,6 +363,23 @@ func benchLibrary(ctx context.Context, e *env, args []string) error {
 	slices.Sort(times)
 	p := func(q float64) time.Duration { return times[min(len(times)-1, int(q*float64(len(times))))] }
 	fmt.Fprintf(e.stdout, "readiness view: %d requirements, %d views: p50 %s, p99 %s (target p99 < 100 ms)\n", *m, *reqs, p(0.50).Round(time.Microsecond), p(0.99).Round(time.Microsecond))
+
+	// Harmonized-structure counterparts of ISO 28000 (shown on its catalog
+	// and assessment pages), read from every mapping set.
+	const isoFW = "urn:bulkhead:risk:framework:iso28000-2022"
+	for i := range times {
+		t0 := time.Now()
+		cs, err := b.svc.HarmonizedCounterparts(ctx, b.actor, isoFW)
+		if err != nil {
+			return err
+		}
+		times[i] = time.Since(t0)
+		if i == 0 && len(cs) == 0 {
+			return fmt.Errorf("bench: ISO 28000 has no harmonized-structure counterparts")
+		}
+	}
+	slices.Sort(times)
+	fmt.Fprintf(e.stdout, "harmonized counterparts of ISO 28000: %d reads: p50 %s, p99 %s\n", *reqs, p(0.50).Round(time.Microsecond), p(0.99).Round(time.Microsecond))
 	return nil
 }
 

@@ -195,6 +195,19 @@ func toComplianceAction(c *bulkhead.ComplianceAction) complianceActionJSON {
 	return complianceActionJSON{c.ID, c.AssessmentID, c.NodeURN, c.Title, c.Notes, c.OwnerID, c.Due, string(c.Status), c.ClosedAt}
 }
 
+// counterpartJSON is a harmonized-structure counterpart of a requirement
+// in another framework; relationship is read from the requirement's side.
+type counterpartJSON struct {
+	LibraryID     string `json:"library_id"`
+	FrameworkName string `json:"framework"`
+	NodeURN       string `json:"node_urn"`
+	RefID         string `json:"ref_id"`
+	Name          string `json:"name"`
+	Relationship  string `json:"relationship"`
+	Strength      int    `json:"strength,omitempty"`
+	Rationale     string `json:"rationale"`
+}
+
 type assessmentRowJSON struct {
 	requirementNodeJSON
 	Result   *assessmentResultJSON    `json:"result"`
@@ -239,13 +252,26 @@ func (s *Server) getLibrary(w http.ResponseWriter, r *http.Request, au *service.
 	if err != nil {
 		return err
 	}
+	type nodeJSON struct {
+		requirementNodeJSON
+		Counterparts []counterpartJSON `json:"harmonized_counterparts,omitempty"`
+	}
 	out := struct {
 		libraryJSON
-		Nodes []requirementNodeJSON `json:"requirements"`
-	}{toLibrary(d.Library), []requirementNodeJSON{}}
+		Nodes []nodeJSON `json:"requirements"`
+	}{toLibrary(d.Library), []nodeJSON{}}
 	if fw := d.Parsed.Objects.Framework; fw != nil {
+		cs, err := s.svc.HarmonizedCounterparts(r.Context(), au.Actor, fw.URN)
+		if err != nil {
+			return err
+		}
 		for i := range fw.RequirementNodes {
-			out.Nodes = append(out.Nodes, toRequirementNode(&fw.RequirementNodes[i]))
+			n := &fw.RequirementNodes[i]
+			x := nodeJSON{requirementNodeJSON: toRequirementNode(n)}
+			for _, c := range cs[n.URN] {
+				x.Counterparts = append(x.Counterparts, counterpartJSON{c.LibraryID, c.FrameworkName, c.NodeURN, c.RefID, c.Name, string(c.Relationship), c.Strength, c.Rationale})
+			}
+			out.Nodes = append(out.Nodes, x)
 		}
 	}
 	writeJSON(w, http.StatusOK, out)

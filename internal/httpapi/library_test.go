@@ -54,6 +54,23 @@ func TestLibraryAPI(t *testing.T) {
 	if r.status != 200 || len(r.body["requirements"].([]any)) != 63 {
 		t.Fatalf("get library: %d", r.status)
 	}
+	// Clause 10.1 lists its harmonized-structure counterparts, numbered as
+	// each edition numbers continual improvement.
+	var refs []string
+	for _, n := range r.body["requirements"].([]any) {
+		n := n.(map[string]any)
+		if n["ref_id"] != "10.1" {
+			continue
+		}
+		cs, _ := n["harmonized_counterparts"].([]any)
+		for _, c := range cs {
+			c := c.(map[string]any)
+			refs = append(refs, c["ref_id"].(string)+" "+c["relationship"].(string))
+		}
+	}
+	if got := strings.Join(refs, ","); got != "10.3 equal,10.2 equal,10.3 equal,10.3 equal,10.1 equal" {
+		t.Errorf("ISO 28000 10.1 counterparts: %s", got)
+	}
 	_, before := e.counts()
 	tests := []struct {
 		name, role, method, path, ctype, body string

@@ -112,8 +112,8 @@ func TestEmbeddedCatalogsExportValidOSCAL(t *testing.T) {
 		})
 		n++
 	}
-	if n != 6 {
-		t.Errorf("%d frameworks exported, want 6", n)
+	if n != 11 {
+		t.Errorf("%d frameworks exported, want 11", n)
 	}
 }
 

@@ -63,7 +63,9 @@ func (s *Service) libraryTasks(ctx context.Context, a Actor) ([]Task, error) {
 
 // demoLibrary adds the demo organisation's records of requirement libraries and compliance assessments (issue 5):
 // an ISO 28000 gap assessment and a C-TPAT highway-carrier self-assessment,
-// both partly answered, with evidence, a gap action and inferred answers.
+// both partly answered, with evidence, a gap action and inferred answers,
+// and the ISO 9001 harmonized-structure clauses of the integrated
+// management system, pre-filled from the ISO 28000 answers.
 func (s *Service) demoLibrary(ctx context.Context, d *demoOrg) error {
 	secm := d.as(bulkhead.RoleSecurityManager)
 	libs, err := s.Libraries(ctx, secm)
@@ -75,7 +77,8 @@ func (s *Service) demoLibrary(ctx context.Context, d *demoOrg) error {
 		byURN[l.URN] = l
 	}
 	iso, ctpat := byURN["urn:bulkhead:risk:library:iso28000-2022"], byURN["urn:bulkhead:risk:library:ctpat-msc"]
-	if iso == nil || ctpat == nil {
+	qms := byURN["urn:bulkhead:risk:library:iso9001-2015-hs"]
+	if iso == nil || ctpat == nil || qms == nil {
 		return nil
 	}
 	sites := []string{}
@@ -84,6 +87,12 @@ func (s *Service) demoLibrary(ctx context.Context, d *demoOrg) error {
 	}
 	ctx1, err := s.CreateAssessment(ctx, secm, AssessmentInput{LibraryID: &iso.ID, Name: sp("ISO 28000 gap assessment 2026"),
 		Description: sp("First gap assessment against ISO 28000:2022 before the certification audit."), SiteIDs: &sites})
+	if err != nil {
+		return err
+	}
+	// Started before the ISO 28000 answers, so that they pre-fill it.
+	ims, err := s.CreateAssessment(ctx, secm, AssessmentInput{LibraryID: &qms.ID, Name: sp("ISO 9001 clauses of the integrated management system"),
+		Description: sp("Harmonized-structure clauses shared with the quality system: reuse the ISO 28000 evidence.")})
 	if err != nil {
 		return err
 	}
@@ -115,6 +124,11 @@ func (s *Service) demoLibrary(ctx context.Context, d *demoOrg) error {
 		if err := answer(ctx1, x.node, x.status, x.notes); err != nil {
 			return err
 		}
+	}
+	// A combined audit programme answered on the quality side pre-fills
+	// ISO 28000 9.2.1 and 9.2.2.
+	if err := answer(ims, "urn:bulkhead:risk:req_node:iso9001-2015-hs:9.2", "compliant", "One internal audit programme covers quality and security."); err != nil {
+		return err
 	}
 	for _, x := range []struct{ node, status, notes string }{
 		{ctNode("1.1"), "compliant", "Signed statement of support displayed at the yard entrance."},

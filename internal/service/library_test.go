@@ -23,21 +23,21 @@ func TestBuiltinLibrariesCoverage(t *testing.T) {
 		t.Errorf("CTPAT: builtin %v, %d assessable, %d verified, %d secondary", ct.Builtin, ct.AssessableCount, ct.Verified, ct.Secondary)
 	}
 	iso := libraryByURN(t, svc, v, isoURN)
-	if iso.Version != 2 || iso.NodeCount != 63 {
+	if iso.Version != 3 || iso.NodeCount != 63 {
 		t.Errorf("ISO 28000: version %d, %d nodes", iso.Version, iso.NodeCount)
 	}
 	libs, err := svc.Libraries(ctx, v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(libs) != 9 {
-		t.Errorf("%d libraries, want 9", len(libs))
+	if len(libs) != 19 {
+		t.Errorf("%d libraries, want 19", len(libs))
 	}
 	// Loading again is a no-op.
 	if err := svc.LoadBuiltinLibraries(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := svc.Libraries(ctx, v); len(again) != 9 {
+	if again, _ := svc.Libraries(ctx, v); len(again) != 19 {
 		t.Errorf("after reload %d libraries", len(again))
 	}
 	if _, err := svc.Libraries(ctx, f.actors[bulkhead.RolePartner]); bulkhead.ErrorCode(err) != bulkhead.EFORBIDDEN {
@@ -305,8 +305,25 @@ func TestDemoLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	xs, err := svc.Store().Assessments(ctx, org.ID)
-	if err != nil || len(xs) != 2 {
+	if err != nil || len(xs) != 3 {
 		t.Fatalf("demo assessments: %d, %v", len(xs), err)
+	}
+	// The ISO 9001 harmonized-structure assessment is pre-filled from ISO
+	// 28000, and its own answer pre-fills ISO 28000 9.2.1.
+	inferredIn := map[string]int{}
+	for _, x := range xs {
+		rs, err := svc.Store().AssessmentResults(ctx, org.ID, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.InferredStatus != "" && r.Status == bulkhead.ResultNotAssessed {
+				inferredIn[x.Name]++
+			}
+		}
+	}
+	if inferredIn["ISO 9001 clauses of the integrated management system"] < 4 || inferredIn["ISO 28000 gap assessment 2026"] < 2 {
+		t.Errorf("demo inferred answers per assessment: %v", inferredIn)
 	}
 }
 

@@ -137,7 +137,10 @@ type libraryPage struct {
 	Nodes    []libNodeRow
 	Groups   []catalog.ImplementationGroup
 	Sets     []*catalog.RequirementMappingSet
-	Error    string
+	// Counterparts are each requirement's harmonized-structure
+	// counterparts in other frameworks, by requirement URN.
+	Counterparts map[string][]service.Counterpart
+	Error        string
 }
 
 func (s *server) libDetail(c *call) error {
@@ -153,6 +156,9 @@ func (s *server) renderLibrary(c *call, status int, msg string) error {
 		Sets: mappingSetsOf(d.Parsed)}
 	if fw := d.Parsed.Objects.Framework; fw != nil {
 		p.Groups = fw.ImplementationGroupsDefinition
+		if p.Counterparts, err = s.svc.HarmonizedCounterparts(c.r.Context(), c.actor(), fw.URN); err != nil {
+			return err
+		}
 		for i := range fw.RequirementNodes {
 			n := &fw.RequirementNodes[i]
 			p.Nodes = append(p.Nodes, libNodeRow{n, min(n.Depth, 6)})
@@ -434,6 +440,9 @@ type assessmentPage struct {
 	CanManage  bool
 	CanActions bool
 	Message    string
+	// Counterparts are each requirement's harmonized-structure
+	// counterparts in other frameworks, by requirement URN.
+	Counterparts map[string][]service.Counterpart
 }
 
 func (s *server) assessment(c *call) error {
@@ -450,6 +459,9 @@ func (s *server) renderAssessment(c *call, status int, posted map[string]libAnsw
 	p := &assessmentPage{basePage: c.base("assessment.detail_title", v.Name), View: v, Statuses: bulkhead.ResultStatuses, Message: msg,
 		CanAnswer: c.can(service.ActAssessmentAnswer) && v.Status == bulkhead.AssessmentOpen, CanManage: c.can(service.ActAssessmentManage),
 		CanActions: c.can(service.ActAssessmentAction), Expiring: time.Now().Add(service.EvidenceExpiryWindow)}
+	if p.Counterparts, err = s.svc.HarmonizedCounterparts(c.r.Context(), c.actor(), v.Framework.URN); err != nil {
+		return err
+	}
 	for _, row := range v.Rows {
 		if !row.InScope && row.Node.Assessable {
 			continue

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"encoding/base64"
+	"fmt"
 	"github.com/chromedp/chromedp"
 	"mime/multipart"
 	"net/http"
@@ -241,5 +242,68 @@ func TestBrowserAssessmentFlow(t *testing.T) {
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestLibraryHarmonizedPages: the library list shows the five
+// harmonized-structure frameworks with their coverage line; an ISO 28000
+// requirement shows its counterparts (catalog page and assessment row), and
+// answering it pre-fills the ISO/IEC 27001 clause with its source shown.
+func TestLibraryHarmonizedPages(t *testing.T) {
+	t.Parallel()
+	e, c := newAdmin(t)
+	ctx := context.Background()
+	sys := service.SystemActor(e.org.ID, "test")
+	libs, err := e.svc.Libraries(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := c.get("/libraries").want(t, http.StatusOK)
+	list.doc(t)
+	hs := map[string]*bulkhead.Library{}
+	for _, l := range libs {
+		if strings.HasSuffix(l.URN, "-hs") && l.FrameworkURN != "" {
+			hs[l.URN] = l
+			line := fmt.Sprintf("%d requirements: 0 confirmed in primary sources, %d harmonized structure, 0 from secondary sources only", l.AssessableCount, l.AssessableCount)
+			if !strings.Contains(list.body, ">"+l.Name+"<") || !strings.Contains(list.body, line) {
+				t.Errorf("library list lacks %s with %q", l.Name, line)
+			}
+		}
+	}
+	if len(hs) != 5 {
+		t.Fatalf("%d harmonized-structure libraries listed", len(hs))
+	}
+	iso := libID(t, e, "urn:bulkhead:risk:library:iso28000-2022")
+	q := hs["urn:bulkhead:risk:library:iso9001-2015-hs"].ID
+	x := hs["urn:bulkhead:risk:library:iso27001-2022-hs"].ID
+	r := c.get("/libraries/"+iso).want(t, http.StatusOK)
+	r.doc(t)
+	for _, want := range []string{`id="n-10.1"`, "Same harmonized-structure clause (evidence reusable) in", `href="/libraries/` + q + `#n-10.3"`, `href="/libraries/` + x + `#n-9.2.1"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("ISO 28000 page lacks %s", want)
+		}
+	}
+	if r := c.get("/libraries/"+x).want(t, http.StatusOK); !strings.Contains(r.body, `href="/libraries/`+iso+`#n-9.2.1"`) {
+		t.Error("ISO/IEC 27001 page does not link back to ISO 28000 9.2.1")
+	}
+
+	xi, err := e.svc.CreateAssessment(ctx, sys, service.AssessmentInput{LibraryID: &iso, Name: libPtr("ISO gap")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs, err := e.svc.CreateAssessment(ctx, sys, service.AssessmentInput{LibraryID: &x, Name: libPtr("ISMS clauses")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.post("/assessments/"+xi.ID+"/answers", url.Values{"status-" + rowIndex(t, e, xi.ID, "9.2.1"): {"compliant"}}).want(t, http.StatusSeeOther)
+	r = c.get("/assessments/"+xs.ID).want(t, http.StatusOK)
+	r.doc(t)
+	for _, want := range []string{"Inferred, review", "ISO gap — ISO 28000:2022 9.2.1: compliant (equal)", `href="/libraries/` + iso + `#n-9.2.1"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("27001 assessment lacks %q", want)
+		}
+	}
+	if r := c.get("/assessments/"+xi.ID).want(t, http.StatusOK); !strings.Contains(r.body, `href="/libraries/`+x+`#n-9.2.1"`) {
+		t.Error("ISO 28000 assessment row does not show its 27001 counterpart")
 	}
 }

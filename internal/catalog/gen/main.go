@@ -5,7 +5,8 @@
 // No text of the standards is used. Run it with go generate ./internal/catalog.
 //
 // The ISO 28000:2022 outline (library/iso28000-2022.yaml) is authored by hand;
-// gen only adds the harmonized-structure cross-references to it.
+// gen only sets its version and the pointer from its harmonized-structure
+// clauses to the mapping sets that harmonized.go writes.
 package main
 
 import (
@@ -33,10 +34,7 @@ func run(facts, out string) error {
 		return err
 	}
 	addHarmonized(iso)
-	libs := []struct {
-		file string
-		make func() (*catalog.Library, error)
-	}{
+	libs := []genFile{
 		{"iso28000-2022.yaml", func() (*catalog.Library, error) { return iso, nil }},
 		{"ctpat-msc.yaml", func() (*catalog.Library, error) { return ctpat(facts) }},
 		{"aeo-saq-security.yaml", func() (*catalog.Library, error) { return aeo(facts) }},
@@ -47,6 +45,7 @@ func run(facts, out string) error {
 		{"mapping-aeo-iso28000.yaml", func() (*catalog.Library, error) { return mappingLib(aeoISO) }},
 		{"mapping-ctpat-msc-aeo.yaml", func() (*catalog.Library, error) { return mappingLib(ctpatAEO) }},
 	}
+	libs = append(libs, hsFiles(facts)...)
 	for _, l := range libs {
 		lib, err := l.make()
 		if err != nil {
@@ -64,6 +63,12 @@ func run(facts, out string) error {
 		}
 	}
 	return nil
+}
+
+// genFile is one generated library file.
+type genFile struct {
+	file string
+	make func() (*catalog.Library, error)
 }
 
 func readLibrary(path string) (*catalog.Library, error) {
@@ -135,30 +140,16 @@ func (t *tree) add(n catalog.RequirementNode) *catalog.RequirementNode {
 
 // ---- ISO 28000 harmonized structure
 
-// harmonized lists, per ISO 28000:2022 clause, the clause with the same
-// number and purpose in the other harmonized-structure standards. Clause 10
-// is ordered differently across editions, so each standard names its own.
-var harmonizedStandards = []string{"ISO 9001:2015", "ISO 14001:2015", "ISO 45001:2018", "ISO/IEC 27001:2022", "ISO 22301:2019"}
-
-func harmonizedRefs(ref string) []string {
-	common := []string{"4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.2", "7.1", "7.2", "7.3", "7.4", "7.5", "7.5.1", "7.5.2", "7.5.3", "8.1", "9.1", "9.2", "9.3"}
-	switch {
-	case slices.Contains(common, ref):
-		return []string{ref, ref, ref, ref, ref}
-	case ref == "6.3": // planning of changes: not in ISO 14001:2015 or ISO 45001:2018
-		return []string{"6.3", "", "", "6.3", "6.3"}
-	case ref == "10.1": // continual improvement
-		return []string{"10.3", "10.3", "10.3", "10.1", "10.2"}
-	case ref == "10.2": // nonconformity and corrective action
-		return []string{"10.2", "10.2", "10.2", "10.2", "10.1"}
-	}
-	return nil
-}
-
+// harmonizedPrefix starts the line of an ISO 28000 clause's annotation that
+// points to its harmonized-structure counterparts. Version 2 listed them in
+// free text; since version 3 the mapping sets written by hsMappings carry
+// them, and the annotation only points there.
 const harmonizedPrefix = "Harmonized structure: "
 
+const harmonizedPointer = harmonizedPrefix + "the clauses with the same purpose in ISO 9001, ISO 14001, ISO 45001, ISO/IEC 27001 and ISO 22301 are in the harmonized-structure mapping sets."
+
 func addHarmonized(iso *catalog.Library) {
-	iso.Version = 2
+	iso.Version = 3
 	for i := range iso.Objects.Framework.RequirementNodes {
 		n := &iso.Objects.Framework.RequirementNodes[i]
 		var kept []string
@@ -167,15 +158,8 @@ func addHarmonized(iso *catalog.Library) {
 				kept = append(kept, line)
 			}
 		}
-		refs := harmonizedRefs(n.RefID)
-		var parts []string
-		for k, r := range refs {
-			if r != "" {
-				parts = append(parts, harmonizedStandards[k]+" "+r)
-			}
-		}
-		if len(parts) > 0 {
-			kept = append(kept, harmonizedPrefix+"same purpose as "+strings.Join(parts, "; ")+". An integrated management system can answer these together.")
+		if h, ok := iso28000HS[n.RefID]; ok && !h.split {
+			kept = append(kept, harmonizedPointer)
 		}
 		n.Annotation = strings.Join(kept, "\n")
 	}
