@@ -143,7 +143,7 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 			}
 		}
 	}
-	return nil
+	return s.demoShipments(ctx, d)
 }
 
 func ptrTo[T any](v T) *T { return &v }

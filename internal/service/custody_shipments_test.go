@@ -199,3 +199,40 @@ func TestShipmentTimeline(t *testing.T) {
 		t.Errorf("first step = %+v", tl.Steps[0])
 	}
 }
+
+func TestDemoShipments(t *testing.T) {
+	svc := newService(t)
+	if _, err := svc.LoadDemo(ctx, "a demo password 123"); err != nil {
+		t.Fatal(err)
+	}
+	org, err := svc.Store().OrganizationBySlug(ctx, "harbourline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := service.SystemActor(org.ID, "test")
+	list, total, err := svc.Shipments(ctx, sys, bulkhead.ShipmentFilter{Origin: "NLRTM", Destination: "MXNLD", Status: bulkhead.ShipmentDelivered, Sort: bulkhead.ShipmentSortReference})
+	if err != nil || total != 3 {
+		t.Fatalf("demo shipments NLRTM → MXNLD delivered: %d %v", total, err)
+	}
+	checks := map[string]string{}
+	for _, sh := range list {
+		tl, err := svc.ShipmentTimeline(ctx, sys, sh.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Steps) < 7 || tl.Gaps != 0 || len(tl.SealChecks) != 1 {
+			t.Errorf("%s: %d steps, %d gaps, %d seal checks", sh.Reference, len(tl.Steps), tl.Gaps, len(tl.SealChecks))
+			continue
+		}
+		checks[sh.Reference] = tl.SealChecks[0].Status
+		if sh.Reference == "HLX-2612" && (len(tl.Discrepancies) != 1 || tl.Discrepancies[0].Kind != bulkhead.DiscSealMismatch) {
+			t.Errorf("HLX-2612 discrepancies = %+v", tl.Discrepancies)
+		}
+		if sh.Reference == "HLX-2613" && sh.Equipment[0].CheckOK {
+			t.Errorf("HLX-2613: wrong check digit not flagged")
+		}
+	}
+	if checks["HLX-2611"] != service.SealCheckOK || checks["HLX-2612"] != service.SealCheckMismatch || checks["HLX-2613"] != service.SealCheckOK {
+		t.Errorf("seal checks = %v", checks)
+	}
+}
