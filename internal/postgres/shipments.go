@@ -113,8 +113,13 @@ func (q queries) Shipments(ctx context.Context, f bulkhead.ShipmentFilter) ([]*b
 	}
 	if f.Query != "" {
 		p := arg(bulkhead.LikePattern(f.Query))
-		where = append(where, `(lower(reference) LIKE `+p+` OR lower(carrier) LIKE `+p+` OR lower(parties) LIKE `+p+` OR lower(notes) LIKE `+p+
-			` OR id IN (SELECT shipment_id FROM shipment_equipment WHERE org_id = `+arg(f.OrgID)+` AND lower(number) LIKE `+p+`))`)
+		// lower(col COLLATE "C") folds ASCII letters only, as SQLite does.
+		var or []string
+		for _, col := range []string{"reference", "carrier", "parties", "notes"} {
+			or = append(or, `lower(`+col+` COLLATE "C") LIKE `+p+` ESCAPE '\'`)
+		}
+		or = append(or, `id IN (SELECT shipment_id FROM shipment_equipment WHERE org_id = `+arg(f.OrgID)+` AND lower(number COLLATE "C") LIKE `+p+` ESCAPE '\')`)
+		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	w := strings.Join(where, " AND ")
 	var total int
