@@ -35,8 +35,8 @@ func TestShipmentsAPI(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, role, method, path, body string
-		status                          int
-		field                           string
+		status                         int
+		field                          string
 	}{
 		{"bad UN/LOCODE", "admin", "POST", "/api/v1/shipments", `{"reference":"B1","origin":"ROTTERDAM","destination":"MXNLD","mode":"sea"}`, 422, "origin"},
 		{"arrival before departure", "admin", "POST", "/api/v1/shipments", `{"reference":"B2","origin":"NLRTM","destination":"MXNLD","mode":"sea","departure":"2026-05-02","arrival":"2026-05-01"}`, 422, "arrival"},
