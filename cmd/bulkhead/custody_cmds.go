@@ -36,6 +36,7 @@ func custodyBenches() map[string]benchFunc {
 	return map[string]benchFunc{
 		"epcis-capture": benchEPCISCapture,
 		"epcis-query":   benchEPCISQuery,
+		"shipments":     benchShipments,
 	}
 }
 
