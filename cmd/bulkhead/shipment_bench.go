@@ -165,4 +165,3 @@ func fillShipments(ctx context.Context, w io.Writer, b *benchOrg, n, tracked int
 	fmt.Fprintf(w, "captured %d custody events in %s\n", min(tracked, n)*16, time.Since(t0).Round(time.Millisecond))
 	return ids, nil
 }
-
