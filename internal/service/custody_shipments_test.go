@@ -51,6 +51,7 @@ func shipmentManageTest(svc *service.Service, f *fixture) func(a service.Actor) 
 }
 
 func TestShipmentRules(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "shipments")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
@@ -153,6 +154,7 @@ func TestShipmentRules(t *testing.T) {
 }
 
 func TestShipmentTimeline(t *testing.T) {
+	t.Parallel()
 	svc := newService(t)
 	f := newFixture(t, svc, "shipment-tl")
 	officer := f.actors[bulkhead.RoleSiteOfficer]
@@ -200,16 +202,10 @@ func TestShipmentTimeline(t *testing.T) {
 	}
 }
 
-func TestDemoShipments(t *testing.T) {
-	svc := newService(t)
-	if _, err := svc.LoadDemo(ctx, "a demo password 123"); err != nil {
-		t.Fatal(err)
-	}
-	org, err := svc.Store().OrganizationBySlug(ctx, "harbourline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := service.SystemActor(org.ID, "test")
+// checkDemoShipments checks the demo's shipments (called from
+// TestDemoCustody, which loads the demo once).
+func checkDemoShipments(t *testing.T, svc *service.Service, sys service.Actor) {
+	t.Helper()
 	list, total, err := svc.Shipments(ctx, sys, bulkhead.ShipmentFilter{Origin: "NLRTM", Destination: "MXNLD", Status: bulkhead.ShipmentDelivered, Sort: bulkhead.ShipmentSortReference})
 	if err != nil || total != 3 {
 		t.Fatalf("demo shipments NLRTM → MXNLD delivered: %d %v", total, err)
