@@ -16,7 +16,7 @@ import (
 
 // custodyCommands are the CLI commands of chain of custody and cargo security (issue 6).
 func custodyCommands() []command {
-	return []command{
+	return append([]command{
 		{"epcis hash", "print the CBV 2.0 event hash ID of each event in an EPCIS document", cmdEPCISHash},
 		{"epcis capture", "capture an EPCIS 2.0 JSON/JSON-LD document into the repository (FILE, - for standard input)", cmdEPCISCapture},
 		{"epcis dcsa", "import DCSA Track & Trace equipment events (JSON) as EPCIS events", cmdEPCISDCSA},
@@ -28,7 +28,7 @@ func custodyCommands() []command {
 		{"inspection list", "list inspections", cmdInspectionList},
 		{"inspection record", "record an inspection: every point passes unless named with --fail or --na", cmdInspectionRecord},
 		{"discrepancy list", "list chain-of-custody discrepancies (open ones unless --all)", cmdDiscrepancyList},
-	}
+	}, shipmentCommands()...)
 }
 
 // custodyBenches are the benchmarks of this area, by name (bulkhead bench NAME).
@@ -36,6 +36,7 @@ func custodyBenches() map[string]benchFunc {
 	return map[string]benchFunc{
 		"epcis-capture": benchEPCISCapture,
 		"epcis-query":   benchEPCISQuery,
+		"shipments":     benchShipments,
 	}
 }
 

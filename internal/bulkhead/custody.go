@@ -39,6 +39,13 @@ type CustodyReader interface {
 	Inspection(ctx context.Context, orgID, id string) (*Inspection, error)
 	// Inspections lists inspections matching the filter, newest first.
 	Inspections(ctx context.Context, f InspectionFilter) ([]*Inspection, error)
+
+	// Shipment returns a shipment of an organisation with its equipment;
+	// inside a transaction it locks it. ENOTFOUND.
+	Shipment(ctx context.Context, orgID, id string) (*Shipment, error)
+	// Shipments returns a page of shipments matching the normalised
+	// filter, in its order, with their equipment, and how many match.
+	Shipments(ctx context.Context, f ShipmentFilter) ([]*Shipment, int, error)
 }
 
 // CustodyWriter changes the records of issue 6: chain of custody (EPCIS events, shipments, equipment, seals, inspections, discrepancies). It is part of Tx.
@@ -69,4 +76,11 @@ type CustodyWriter interface {
 	UpdateDiscrepancy(ctx context.Context, d *Discrepancy) error
 	// CreateInspection stores an inspection with its results.
 	CreateInspection(ctx context.Context, in *Inspection) error
+
+	// CreateShipment stores a new shipment with its equipment. ECONFLICT
+	// (field reference) on a reference already used.
+	CreateShipment(ctx context.Context, s *Shipment) error
+	// UpdateShipment saves every field of a shipment and replaces its
+	// equipment. ENOTFOUND; ECONFLICT on a reference already used.
+	UpdateShipment(ctx context.Context, s *Shipment) error
 }

@@ -19,7 +19,7 @@ import (
 // The EPCIS 2.0 repository follows the standard's REST binding under
 // /api/v1/epcis, with the API's tokens and error format.
 func custodyRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "OPTIONS", Path: "/api/v1/epcis/capture", Public: true, handler: (*Server).captureOptions},
 		{Method: "POST", Path: "/api/v1/epcis/capture", handler: (*Server).captureDocument},
 		{Method: "GET", Path: "/api/v1/epcis/capture", handler: (*Server).listCaptures},
@@ -40,7 +40,7 @@ func custodyRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/discrepancies", handler: (*Server).listDiscrepancies},
 		{Method: "GET", Path: "/api/v1/discrepancies/{id}", handler: (*Server).getDiscrepancy},
 		{Method: "PATCH", Path: "/api/v1/discrepancies/{id}", handler: (*Server).updateDiscrepancy},
-	}
+	}, shipmentRoutes()...)
 }
 
 // captureLimitHeaders advertises what one capture may hold and which

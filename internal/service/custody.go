@@ -18,6 +18,8 @@ var custodyGrants = []grant{
 	{ActSealRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActSealIssue, []bulkhead.Role{admin, secm, siteo}},
 	{ActSealRecord, []bulkhead.Role{admin, secm, siteo, contr}},
+	{ActShipmentRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
+	{ActShipmentManage, []bulkhead.Role{admin, secm, siteo}},
 	{ActDiscrepancyRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActDiscrepancyManage, []bulkhead.Role{admin, secm, siteo}},
 	{ActInspectionRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
@@ -141,7 +143,7 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 			}
 		}
 	}
-	return nil
+	return s.demoShipments(ctx, d)
 }
 
 func ptrTo[T any](v T) *T { return &v }

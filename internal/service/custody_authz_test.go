@@ -17,6 +17,8 @@ var custodyExpected = map[service.Action]string{
 	service.ActSealRead:          "YYYYYYY-",
 	service.ActSealIssue:         "Y-YY----",
 	service.ActSealRecord:        "Y-YY-Y--",
+	service.ActShipmentRead:      "YYYYYYY-",
+	service.ActShipmentManage:    "Y-YY----",
 	service.ActDiscrepancyRead:   "YYYYYYY-",
 	service.ActDiscrepancyManage: "Y-YY----",
 	service.ActInspectionRead:    "YYYYYYY-",
@@ -50,6 +52,8 @@ func custodyActionTests(svc *service.Service, f *fixture) map[service.Action]fun
 			_, err := svc.RecordSealEvent(ctx, a, seal.ID, bulkhead.SealEventInput{Action: "affix", Equipment: "CSQU3054383"})
 			return err
 		},
+		service.ActShipmentRead:   shipmentReadTest(svc, f),
+		service.ActShipmentManage: shipmentManageTest(svc, f),
 		service.ActDiscrepancyRead: func(a service.Actor) error {
 			if _, err := svc.Discrepancies(ctx, a, bulkhead.DiscrepancyFilter{}); err != nil {
 				return err

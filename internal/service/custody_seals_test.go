@@ -179,7 +179,7 @@ func TestDemoCustody(t *testing.T) {
 	if _, err := svc.CustodyTimeline(ctx, sys, " ", 0); bulkhead.ErrorCode(err) != bulkhead.EINVALID {
 		t.Errorf("empty EPC: %v", err)
 	}
-
+	checkDemoShipments(t, svc, sys)
 }
 
 func TestInspections(t *testing.T) {

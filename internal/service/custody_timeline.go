@@ -24,6 +24,7 @@ type TimelineStep struct {
 	Holder      string // the possessing or owning party the event names, if any
 	Seal        string // seal number known at this step (carried forward)
 	SealState   string // seal state known at this step (carried forward)
+	SealRead    string // the seal number read at this step, when the event gives one
 	// Gap is the time since the previous step when it exceeds the
 	// threshold, else zero.
 	Gap time.Duration
@@ -55,9 +56,20 @@ func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, thre
 	if err != nil {
 		return nil, err
 	}
-	tl := &Timeline{EPC: f.MatchAnyEPC[0], Threshold: threshold, Truncated: page.Next != ""}
+	tl := buildTimeline(f.MatchAnyEPC[0], page.Events, threshold)
+	tl.Truncated = page.Next != ""
+	return tl, nil
+}
+
+// buildTimeline turns the events of one identifier, in event-time order,
+// into its custody timeline: where each happened, who held the goods, the
+// seal known at each step (carried forward) and the gaps longer than
+// threshold while the goods were not in transit. The per-EPC timeline and
+// the shipment timeline share it.
+func buildTimeline(epc string, events []*bulkhead.EPCISEvent, threshold time.Duration) *Timeline {
+	tl := &Timeline{EPC: epc, Threshold: threshold}
 	var seal, state string
-	for i, e := range page.Events {
+	for i, e := range events {
 		st := TimelineStep{Event: e, BizStep: cbvWord(e.BizStep), Disposition: cbvWord(e.Disposition), Where: e.ReadPoint}
 		if id, ok := strings.CutPrefix(e.ReadPoint, "urn:bulkhead:site:"); ok {
 			st.WhereSiteID, st.Where = id, ""
@@ -74,6 +86,7 @@ func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, thre
 			if n, _ := body.Seal["bh:number"].(string); n != "" {
 				seal, state = n, ""
 				state, _ = body.Seal["bh:state"].(string)
+				st.SealRead, _ = body.Seal["bh:observedNumber"].(string)
 			} else if len(body.Seals) > 0 {
 				if n, _ := body.Seals[0]["bh:number"].(string); n != "" {
 					if n != seal {
@@ -94,14 +107,14 @@ func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, thre
 		}
 		st.Seal, st.SealState = seal, state
 		if i > 0 {
-			if d, gap := isGap(page.Events[i-1], e, threshold); gap {
+			if d, gap := isGap(events[i-1], e, threshold); gap {
 				st.Gap = d
 				tl.Gaps++
 			}
 		}
 		tl.Steps = append(tl.Steps, st)
 	}
-	return tl, nil
+	return tl
 }
 
 // cbvWord returns the bare word of a CBV Web URI value.

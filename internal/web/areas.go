@@ -73,6 +73,7 @@ var areaList = []area{
 		{Clause: "4.3, 8.1", TitleKey: "reg.sites_ops.title", SummaryKey: "reg.sites_ops.summary", Href: "/sites", Action: service.ActSiteRead},
 		{Clause: "8.1", TitleKey: "reg.partners.title", SummaryKey: "reg.partners.summary"},
 		{Clause: "8.1", TitleKey: "reg.lanes.title", SummaryKey: "reg.lanes.summary"},
+		{Clause: "8.1", TitleKey: "reg.shipments.title", SummaryKey: "reg.shipments.summary", Href: "/custody/shipments", Action: service.ActShipmentRead},
 		{Clause: "8.1", TitleKey: "reg.seals.title", SummaryKey: "reg.seals.summary", Href: "/custody/seals", Action: service.ActSealRead},
 		{Clause: "8.1", TitleKey: "reg.inspections.title", SummaryKey: "reg.inspections.summary", Href: "/custody/inspections", Action: service.ActInspectionRead},
 		{Clause: "8.1", TitleKey: "reg.custody.title", SummaryKey: "reg.custody.summary", Href: "/custody", Action: service.ActEPCISRead},

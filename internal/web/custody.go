@@ -26,6 +26,7 @@ func (s *server) custodyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /custody/discrepancies", s.auth(s.discrepancies))
 	mux.HandleFunc("GET /custody/discrepancies/{id}", s.auth(s.discrepancy))
 	mux.HandleFunc("POST /custody/discrepancies/{id}", s.auth(s.updateDiscrepancy))
+	s.shipmentRoutes(mux)
 }
 
 // Page templates of this area.
