@@ -36,6 +36,17 @@ type CustodyReader interface {
 	Inspection(ctx context.Context, orgID, id string) (*Inspection, error)
 	// Inspections lists inspections matching the filter, newest first.
 	Inspections(ctx context.Context, f InspectionFilter) ([]*Inspection, error)
+	// InspectionTemplate returns a version of an organisation's own
+	// checklist. ENOTFOUND.
+	InspectionTemplate(ctx context.Context, orgID, id string) (*Checklist, error)
+	// InspectionTemplates lists checklist versions matching the filter.
+	InspectionTemplates(ctx context.Context, f ChecklistFilter) ([]*Checklist, error)
+	// InspectionPhotos lists an inspection's photos, oldest first, without
+	// their data.
+	InspectionPhotos(ctx context.Context, orgID, inspectionID string) ([]*InspectionPhoto, error)
+	// InspectionPhoto returns a photo of an inspection with its data.
+	// ENOTFOUND.
+	InspectionPhoto(ctx context.Context, orgID, inspectionID, id string) (*InspectionPhoto, error)
 }
 
 // CustodyWriter changes the records of issue 6: chain of custody (EPCIS events, shipments, equipment, seals, inspections, discrepancies). It is part of Tx.
@@ -66,4 +77,13 @@ type CustodyWriter interface {
 	UpdateDiscrepancy(ctx context.Context, d *Discrepancy) error
 	// CreateInspection stores an inspection with its results.
 	CreateInspection(ctx context.Context, in *Inspection) error
+	// CreateInspectionTemplate stores a checklist version. ECONFLICT when
+	// the version exists or another version of the key is still the
+	// latest.
+	CreateInspectionTemplate(ctx context.Context, c *Checklist) error
+	// SetInspectionTemplateStatus changes a checklist version's status.
+	// ENOTFOUND.
+	SetInspectionTemplateStatus(ctx context.Context, orgID, id string, st ChecklistStatus) error
+	// CreateInspectionPhoto stores a photo of an inspection point.
+	CreateInspectionPhoto(ctx context.Context, p *InspectionPhoto) error
 }
