@@ -22,6 +22,7 @@ var custodyGrants = []grant{
 	{ActDiscrepancyManage, []bulkhead.Role{admin, secm, siteo}},
 	{ActInspectionRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActInspectionRecord, []bulkhead.Role{admin, secm, siteo, contr}},
+	{ActInspectionTemplate, []bulkhead.Role{admin, secm}},
 }
 
 // custodyTasks returns what falls due for the actor in chain of custody and cargo security (issue 6), for My tasks
