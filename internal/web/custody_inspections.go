@@ -190,7 +190,7 @@ func (s *server) recordInspection(c *call, tooLarge bool) error {
 type inspectionPage struct {
 	basePage
 	Row     inspectionRow
-	Version int // of an own checklist; 0 for a built-in one
+	ChecklistVersion int // of an own checklist; 0 for a built-in one
 	Points  []inspectionResultRow
 	// The form adding a photo, for those who may record inspections.
 	CanAddPhoto bool
@@ -232,7 +232,7 @@ func (s *server) showInspection(c *call, id string, photoErrors map[string]strin
 	if tpl != nil {
 		row.TemplateName = c.checklistName(tpl)
 		if !tpl.Builtin {
-			p.Version = tpl.Version
+			p.ChecklistVersion = tpl.Version
 		}
 	}
 	p.Row = row
