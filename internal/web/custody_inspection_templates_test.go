@@ -113,7 +113,9 @@ func TestChecklistPages(t *testing.T) {
 	img := smallPNG(t)
 	res = c.postInspectionMultipart("/custody/inspections", iv, map[string][]byte{"f.unit": img}).want(t, http.StatusSeeOther)
 	page := c.get(res.location()).want(t, http.StatusOK).doc(t)
-	imgs := page.find(func(n *node) bool { return n.tag == "img" && strings.HasPrefix(n.attrs["src"], "/custody/inspections/") })
+	imgs := page.find(func(n *node) bool {
+		return n.tag == "img" && strings.HasPrefix(n.attrs["src"], "/custody/inspections/")
+	})
 	if len(imgs) != 1 || !strings.Contains(page.textContent(), "a discrepancy was opened") {
 		t.Fatalf("inspection page shows %d photos", len(imgs))
 	}
@@ -127,7 +129,9 @@ func TestChecklistPages(t *testing.T) {
 		t.Errorf("refused photo not marked")
 	}
 	c.postInspectionMultipart(res.location()+"/photos", url.Values{"point": {"drain"}}, map[string][]byte{"photo": img}).want(t, http.StatusSeeOther)
-	if n := len(c.get(res.location()).want(t, http.StatusOK).doc(t).find(func(n *node) bool { return n.tag == "img" && strings.HasPrefix(n.attrs["src"], "/custody/inspections/") })); n != 2 {
+	if n := len(c.get(res.location()).want(t, http.StatusOK).doc(t).find(func(n *node) bool {
+		return n.tag == "img" && strings.HasPrefix(n.attrs["src"], "/custody/inspections/")
+	})); n != 2 {
 		t.Errorf("photos after adding one = %d", n)
 	}
 
@@ -136,7 +140,7 @@ func TestChecklistPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edit := c.get("/custody/inspection-templates/" + chk.ID + "/edit").want(t, http.StatusOK).doc(t)
+	edit := c.get("/custody/inspection-templates/"+chk.ID+"/edit").want(t, http.StatusOK).doc(t)
 	if edit.byID("f-p.1.key").attrs["value"] != "drain" {
 		t.Errorf("edit form does not hold the points")
 	}

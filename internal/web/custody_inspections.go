@@ -189,9 +189,9 @@ func (s *server) recordInspection(c *call, tooLarge bool) error {
 
 type inspectionPage struct {
 	basePage
-	Row     inspectionRow
+	Row              inspectionRow
 	ChecklistVersion int // of an own checklist; 0 for a built-in one
-	Points  []inspectionResultRow
+	Points           []inspectionResultRow
 	// The form adding a photo, for those who may record inspections.
 	CanAddPhoto bool
 	PhotoForm   *form
