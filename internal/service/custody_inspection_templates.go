@@ -1,9 +1,14 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 )
@@ -334,4 +339,55 @@ func (s *Service) InspectionPhoto(ctx context.Context, a Actor, inspectionID, ph
 		return nil, err
 	}
 	return s.store.InspectionPhoto(ctx, a.OrgID, inspectionID, photoID)
+}
+
+// demoChecklist adds the demo organisation's own checklist, a reefer
+// pre-trip check in our words, and one inspection against it at the
+// Monterrey yard (all passed, the set-point check not applicable).
+func (s *Service) demoChecklist(ctx context.Context, secm, officer Actor, site *bulkhead.Site, at time.Time) error {
+	kind := bulkhead.KindTruckTrailer
+	c, err := s.CreateInspectionTemplate(ctx, secm, bulkhead.ChecklistInput{Key: ptrTo("reefer_pretrip"), Name: ptrTo("Reefer pre-trip check"), Kind: &kind,
+		Points: []bulkhead.ChecklistPoint{
+			{Key: "unit_panels", Label: "Refrigeration unit panels and fixings", Guidance: "Every panel screw present, no fresh tool marks, no panel that moves when pressed.", PhotoOnFail: true},
+			{Key: "evaporator", Label: "Evaporator housing inside the front wall", Guidance: "Torch through the grille: nothing taped behind the fan shroud."},
+			{Key: "drain_holes", Label: "Floor drain holes and T-bar floor", Guidance: "Drain plugs fitted, no boards or sheets laid over the T-bars."},
+			{Key: "setpoint", Label: "Set temperature matches the order", Guidance: "Compare the display with the booking; note both values if they differ."},
+			{Key: "door_seal_rubber", Label: "Door gaskets and hinge pins", Guidance: "Gaskets whole, hinge pins and rivets original (round heads, no fresh paint).", PhotoOnFail: true},
+		}})
+	if err != nil {
+		return err
+	}
+	results := []bulkhead.PointResult{}
+	for _, p := range c.Points {
+		r := bulkhead.PointResult{Point: p.Key, Result: bulkhead.PointPass}
+		if p.Key == "setpoint" {
+			r.Result, r.Note = bulkhead.PointNA, "Empty reposition: unit off."
+		}
+		results = append(results, r)
+	}
+	_, _, err = s.RecordInspection(ctx, officer, bulkhead.InspectionInput{SiteID: site.ID, Template: c.Key, Equipment: "HLX-TRL-207", At: at, Results: results})
+	return err
+}
+
+// demoPhotoPNG draws a small picture for the demo's failed fuel-tank point:
+// a grey tank with a darker strap across it.
+func demoPhotoPNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 96, 64))
+	for y := range 64 {
+		for x := range 96 {
+			c := color.RGBA{R: 120, G: 128, B: 136, A: 255}
+			switch {
+			case y < 8 || y > 56:
+				c = color.RGBA{R: 235, G: 235, B: 230, A: 255}
+			case x > 40 && x < 48:
+				c = color.RGBA{R: 60, G: 60, B: 64, A: 255}
+			case x >= 48 && x < 52 && y%6 < 3:
+				c = color.RGBA{R: 200, G: 180, B: 90, A: 255} // the tool marks
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
 }
