@@ -27,6 +27,11 @@ func custodyCommands() []command {
 		{"seal record", "record what happened to a seal: affix, verify, remove, break, destroy", cmdSealRecord},
 		{"inspection list", "list inspections", cmdInspectionList},
 		{"inspection record", "record an inspection: every point passes unless named with --fail or --na", cmdInspectionRecord},
+		{"inspection template list", "list inspection checklists: the built-in ones and the organisation's own", cmdChecklistList},
+		{"inspection template show", "show a checklist's points and versions (--template KEY_OR_ID)", cmdChecklistShow},
+		{"inspection template create", "create an own checklist from a JSON file (--file: points, or {key,name,kind,points})", cmdChecklistCreate},
+		{"inspection template version", "edit an own checklist by adding a version from a JSON file (--template, --file)", cmdChecklistVersion},
+		{"inspection template archive", "archive an own checklist (--template)", cmdChecklistArchive},
 		{"discrepancy list", "list chain-of-custody discrepancies (open ones unless --all)", cmdDiscrepancyList},
 	}, shipmentCommands()...)
 }
@@ -367,22 +372,34 @@ func cmdInspectionRecord(ctx context.Context, e *env, args []string) error {
 	var u asUser
 	u.register(fs, "as", "e-mail of the inspector (required)")
 	var in bulkhead.InspectionInput
-	fs.StringVar(&in.Template, "template", "container7", "checklist: container7 or truck17")
+	fs.StringVar(&in.Template, "template", "container7", "checklist: container7, truck17, or the key or version ID of an own checklist")
 	fs.StringVar(&in.SiteID, "site", "", "site ID (required)")
 	fs.StringVar(&in.Equipment, "equipment", "", "container or trailer number")
 	var fails, nas multiFlag
 	fs.Var(&fails, "fail", "a failed point and what was found, as POINT=NOTE (repeatable)")
 	fs.Var(&nas, "na", "a point that does not apply (repeatable)")
+	var photos multiFlag
+	fs.Var(&photos, "photo", "a photo of a point, as POINT=FILE (JPEG, PNG or WebP; repeatable)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	tpl, ok := bulkhead.Template(in.Template)
-	if !ok {
-		return &usageError{"--template must be container7 or truck17"}
+	var err error
+	if in.Photos, err = readPhotoFlags(photos); err != nil {
+		return err
+	}
+	st, a, err := u.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := service.New(st, nil)
+	tpl, _, err := svc.InspectionTemplate(ctx, a, in.Template)
+	if err != nil {
+		return err
 	}
 	res := map[string]bulkhead.PointResult{}
 	for _, p := range tpl.Points {
-		res[p] = bulkhead.PointResult{Point: p, Result: bulkhead.PointPass}
+		res[p.Key] = bulkhead.PointResult{Point: p.Key, Result: bulkhead.PointPass}
 	}
 	for _, f := range fails {
 		p, note, _ := strings.Cut(f, "=")
@@ -394,12 +411,7 @@ func cmdInspectionRecord(ctx context.Context, e *env, args []string) error {
 	for _, r := range res {
 		in.Results = append(in.Results, r)
 	}
-	st, a, err := u.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	insp, disc, err := service.New(st, nil).RecordInspection(ctx, a, in)
+	insp, disc, err := svc.RecordInspection(ctx, a, in)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,17 @@ type CustodyReader interface {
 	// Shipments returns a page of shipments matching the normalised
 	// filter, in its order, with their equipment, and how many match.
 	Shipments(ctx context.Context, f ShipmentFilter) ([]*Shipment, int, error)
+	// InspectionTemplate returns a version of an organisation's own
+	// checklist. ENOTFOUND.
+	InspectionTemplate(ctx context.Context, orgID, id string) (*Checklist, error)
+	// InspectionTemplates lists checklist versions matching the filter.
+	InspectionTemplates(ctx context.Context, f ChecklistFilter) ([]*Checklist, error)
+	// InspectionPhotos lists an inspection's photos, oldest first, without
+	// their data.
+	InspectionPhotos(ctx context.Context, orgID, inspectionID string) ([]*InspectionPhoto, error)
+	// InspectionPhoto returns a photo of an inspection with its data.
+	// ENOTFOUND.
+	InspectionPhoto(ctx context.Context, orgID, inspectionID, id string) (*InspectionPhoto, error)
 }
 
 // CustodyWriter changes the records of issue 6: chain of custody (EPCIS events, shipments, equipment, seals, inspections, discrepancies). It is part of Tx.
@@ -83,4 +94,13 @@ type CustodyWriter interface {
 	// UpdateShipment saves every field of a shipment and replaces its
 	// equipment. ENOTFOUND; ECONFLICT on a reference already used.
 	UpdateShipment(ctx context.Context, s *Shipment) error
+	// CreateInspectionTemplate stores a checklist version. ECONFLICT when
+	// the version exists or another version of the key is still the
+	// latest.
+	CreateInspectionTemplate(ctx context.Context, c *Checklist) error
+	// SetInspectionTemplateStatus changes a checklist version's status.
+	// ENOTFOUND.
+	SetInspectionTemplateStatus(ctx context.Context, orgID, id string, st ChecklistStatus) error
+	// CreateInspectionPhoto stores a photo of an inspection point.
+	CreateInspectionPhoto(ctx context.Context, p *InspectionPhoto) error
 }

@@ -53,7 +53,8 @@ type Inspection struct {
 	ID               string
 	OrgID            string
 	SiteID           string
-	Template         string
+	Template         string // the checklist's key
+	TemplateID       string // the version of an organisation's own checklist; empty for a built-in one
 	Equipment        string // container or trailer number, as written
 	EquipmentCheckOK bool   // false for a container number failing ISO 6346
 	Inspector        string
@@ -71,22 +72,52 @@ type InspectionInput struct {
 	Equipment string        `json:"equipment"`
 	At        time.Time     `json:"at"`
 	Results   []PointResult `json:"results"`
+	// Photos are images of points sent with the inspection (multipart
+	// uploads; not part of the JSON body).
+	Photos []PhotoUpload `json:"-"`
 }
 
-// Validate checks an inspection: a known template, every point answered
-// once, a note for each failed point. EINVALID with fields such as
-// "results.doors".
+// Validate checks an inspection against a built-in checklist; see
+// ValidateFor.
 func (in *InspectionInput) Validate() error {
+	c, _ := BuiltinChecklist(in.Template)
+	return in.ValidateFor(c)
+}
+
+// ValidateFor checks an inspection against a checklist (nil: the template
+// is unknown): every point answered once, a note for each failed point, a
+// photo for each failed point whose checklist asks for one, photos only of
+// the checklist's points and of an accepted type and size. EINVALID with
+// fields such as "results.doors" or "photos.doors".
+func (in *InspectionInput) ValidateFor(c *Checklist) error {
 	f := map[string]string{}
 	if strings.TrimSpace(in.SiteID) == "" {
 		f["site_id"] = FieldRequired
 	}
-	tpl, ok := Template(in.Template)
+	ok := c != nil
 	if !ok {
 		f["template"] = FieldChoice
+		c = &Checklist{}
 	}
 	if len(in.Equipment) > 20 {
 		f["equipment"] = FieldTooLong
+	}
+	photos := map[string]bool{}
+	if len(in.Photos) > MaxInspectionPhotos {
+		f["photos"] = FieldTooMany
+	}
+	for _, ph := range in.Photos {
+		if _, known := c.Point(ph.Point); !known {
+			if ok {
+				f["photos"] = FieldUnknown
+			}
+			continue
+		}
+		if _, code := CheckPhoto(ph.Data); code != "" {
+			f["photos."+ph.Point] = code
+			continue
+		}
+		photos[ph.Point] = true
 	}
 	got := map[string]PointResult{}
 	for _, r := range in.Results {
@@ -95,21 +126,23 @@ func (in *InspectionInput) Validate() error {
 		}
 		got[r.Point] = r
 	}
-	for _, p := range tpl.Points {
-		r, answered := got[p]
+	for _, p := range c.Points {
+		r, answered := got[p.Key]
 		switch {
 		case !answered || r.Result == "":
-			f["results."+p] = FieldRequired
+			f["results."+p.Key] = FieldRequired
 		case r.Result != PointPass && r.Result != PointFail && r.Result != PointNA:
-			f["results."+p] = FieldChoice
+			f["results."+p.Key] = FieldChoice
 		case r.Result == PointFail && strings.TrimSpace(r.Note) == "":
-			f["results."+p] = FieldRequired
+			f["results."+p.Key] = FieldRequired
 		case utf8.RuneCountInString(r.Note) > 1000:
-			f["results."+p] = FieldTooLong
+			f["results."+p.Key] = FieldTooLong
+		case r.Result == PointFail && p.PhotoOnFail && !photos[p.Key] && f["photos."+p.Key] == "":
+			f["photos."+p.Key] = FieldPhotoRequired
 		}
 	}
 	for p := range got {
-		if ok && !containsString(tpl.Points, p) {
+		if _, known := c.Point(p); ok && !known {
 			f["results."+p] = FieldUnknown
 		}
 	}
@@ -117,15 +150,6 @@ func (in *InspectionInput) Validate() error {
 		return Invalid(f)
 	}
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // InspectionFilter selects inspections.

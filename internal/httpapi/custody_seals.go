@@ -185,6 +185,7 @@ type inspectionJSON struct {
 	ID               string                 `json:"id"`
 	SiteID           string                 `json:"site_id"`
 	Template         string                 `json:"template"`
+	TemplateID       string                 `json:"template_id"`
 	Equipment        string                 `json:"equipment"`
 	EquipmentCheckOK bool                   `json:"equipment_check_ok"`
 	Inspector        string                 `json:"inspector"`
@@ -195,7 +196,7 @@ type inspectionJSON struct {
 }
 
 func toInspection(in *bulkhead.Inspection) inspectionJSON {
-	return inspectionJSON{in.ID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, in.Results, in.Failed, in.EPCISEventID}
+	return inspectionJSON{in.ID, in.SiteID, in.Template, in.TemplateID, in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, in.Results, in.Failed, in.EPCISEventID}
 }
 
 func (s *Server) listInspections(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
@@ -216,8 +217,8 @@ func (s *Server) listInspections(w http.ResponseWriter, r *http.Request, au *ser
 }
 
 func (s *Server) recordInspection(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	var in bulkhead.InspectionInput
-	if err := decode(w, r, &in); err != nil {
+	in, err := inspectionInput(w, r)
+	if err != nil {
 		return err
 	}
 	insp, disc, err := s.svc.RecordInspection(r.Context(), au.Actor, in)

@@ -202,12 +202,12 @@ func (q queries) UpdateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy)
 
 // ---- inspections
 
-const inspectionCols = `id, org_id, site_id, template, equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
+const inspectionCols = `id, org_id, site_id, template, coalesce(template_id, ''), equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
 
 func scanInspection(row pgx.Row) (*bulkhead.Inspection, error) {
 	var in bulkhead.Inspection
 	var results string
-	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &in.At, &results, &in.Failed, &in.EPCISEventID, &in.CreatedAt); err != nil {
+	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.TemplateID, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &in.At, &results, &in.Failed, &in.EPCISEventID, &in.CreatedAt); err != nil {
 		return nil, err
 	}
 	in.At, in.CreatedAt = utc(in.At), utc(in.CreatedAt)
@@ -237,7 +237,7 @@ func (q queries) CreateInspection(ctx context.Context, in *bulkhead.Inspection) 
 	if err != nil {
 		return err
 	}
-	_, err = q.q.Exec(ctx, `INSERT INTO inspections (`+inspectionCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		in.ID, in.OrgID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, string(results), in.Failed, in.EPCISEventID, in.CreatedAt)
+	_, err = q.q.Exec(ctx, `INSERT INTO inspections (`+inspectionInsertCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		in.ID, in.OrgID, in.SiteID, in.Template, nullString(in.TemplateID), in.Equipment, in.EquipmentCheckOK, in.Inspector, in.At, string(results), in.Failed, in.EPCISEventID, in.CreatedAt)
 	return mapErr(err)
 }

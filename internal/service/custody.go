@@ -24,6 +24,7 @@ var custodyGrants = []grant{
 	{ActDiscrepancyManage, []bulkhead.Role{admin, secm, siteo}},
 	{ActInspectionRead, []bulkhead.Role{admin, topm, secm, siteo, audit, contr, viewr}},
 	{ActInspectionRecord, []bulkhead.Role{admin, secm, siteo, contr}},
+	{ActInspectionTemplate, []bulkhead.Role{admin, secm}},
 }
 
 // custodyTasks returns what falls due for the actor in chain of custody and cargo security (issue 6), for My tasks
@@ -122,7 +123,11 @@ func (s *Service) demoCustody(ctx context.Context, d *demoOrg) error {
 		}
 		results = append(results, r)
 	}
-	if _, _, err := s.RecordInspection(ctx, officer, bulkhead.InspectionInput{SiteID: mty.ID, Template: "truck17", Equipment: "MSKU9070323", At: at(11, 7), Results: results}); err != nil {
+	if _, _, err := s.RecordInspection(ctx, officer, bulkhead.InspectionInput{SiteID: mty.ID, Template: "truck17", Equipment: "MSKU9070323", At: at(11, 7), Results: results,
+		Photos: []bulkhead.PhotoUpload{{Point: "fuel_tanks", Data: demoPhotoPNG()}}}); err != nil {
+		return err
+	}
+	if err := s.demoChecklist(ctx, secm, officer, mty, at(11, 5)); err != nil {
 		return err
 	}
 	// The check-digit discrepancy was followed up: assigned and closed.

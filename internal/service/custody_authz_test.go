@@ -23,6 +23,9 @@ var custodyExpected = map[service.Action]string{
 	service.ActDiscrepancyManage: "Y-YY----",
 	service.ActInspectionRead:    "YYYYYYY-",
 	service.ActInspectionRecord:  "Y-YY-Y--",
+
+	// Organisations' own inspection checklists.
+	service.ActInspectionTemplate: "Y-Y-----",
 }
 
 // custodyActionTests performs each issue 6 custody action.
@@ -67,6 +70,10 @@ func custodyActionTests(svc *service.Service, f *fixture) map[service.Action]fun
 		},
 		service.ActInspectionRecord: func(a service.Actor) error {
 			_, _, err := svc.RecordInspection(ctx, a, inspectionInput(f, "container7", ""))
+			return err
+		},
+		service.ActInspectionTemplate: func(a service.Actor) error {
+			_, err := svc.CreateInspectionTemplate(ctx, a, checklistInput("authz-"+string(a.Role), "Authz "+string(a.Role)))
 			return err
 		},
 		service.ActDiscrepancyManage: func(a service.Actor) error {

@@ -18,7 +18,9 @@ const (
 )
 
 // RecordInspection records an inspection of equipment against a built-in
-// checklist (7-point container, 17-point truck and trailer). It is an
+// checklist (7-point container, 17-point truck and trailer) or the current
+// version of one of the organisation's own (in.Template: key or version
+// ID), with photos of points. It is an
 // EPCIS inspecting event on the equipment too; a failed point opens an
 // inspection_failed discrepancy and a container number failing ISO 6346 is
 // flagged. EFORBIDDEN, EINVALID.
@@ -30,26 +32,33 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 	for i := range in.Results {
 		in.Results[i].Note = strings.TrimSpace(in.Results[i].Note)
 	}
-	if err := in.Validate(); err != nil {
+	in.Template = strings.TrimSpace(in.Template)
+	tpl, err := s.checklistForInspection(ctx, s.store, a.OrgID, in.Template)
+	if err != nil {
 		return nil, nil, err
 	}
-	tpl, _ := bulkhead.Template(in.Template)
+	if err := in.ValidateFor(tpl); err != nil {
+		return nil, nil, err
+	}
 	at := in.At.UTC().Truncate(time.Microsecond)
 	if in.At.IsZero() {
 		at = s.now()
 	}
-	insp := &bulkhead.Inspection{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Template: in.Template, Equipment: in.Equipment,
+	insp := &bulkhead.Inspection{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Template: tpl.Key, Equipment: in.Equipment,
 		EquipmentCheckOK: true, Inspector: a.Name, At: at, CreatedAt: s.now()}
 	byPoint := map[string]bulkhead.PointResult{}
 	for _, r := range in.Results {
 		byPoint[r.Point] = r
 	}
 	var failed []string
+	if !tpl.Builtin {
+		insp.TemplateID = tpl.ID
+	}
 	for _, p := range tpl.Points {
-		r := byPoint[p]
+		r := byPoint[p.Key]
 		insp.Results = append(insp.Results, r)
 		if r.Result == bulkhead.PointFail {
-			failed = append(failed, p)
+			failed = append(failed, p.Key)
 		}
 	}
 	insp.Failed = len(failed)
@@ -62,7 +71,8 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 		}
 	}
 	var disc *bulkhead.Discrepancy
-	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
+	var photoIDs []string
+	err = s.store.Write(ctx, func(tx bulkhead.Tx) error {
 		if _, err := tx.Site(ctx, a.OrgID, in.SiteID); err != nil {
 			if bulkhead.ErrorCode(err) == bulkhead.ENOTFOUND {
 				return bulkhead.Invalid(map[string]string{"site_id": bulkhead.FieldInvalid})
@@ -77,9 +87,12 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 		if err := tx.CreateInspection(ctx, insp); err != nil {
 			return err
 		}
+		if photoIDs, err = s.storeInspectionPhotos(ctx, tx, a, insp, in.Photos); err != nil {
+			return err
+		}
 		if len(failed) > 0 {
 			disc = &bulkhead.Discrepancy{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Kind: bulkhead.DiscInspectionFailed,
-				Summary:  fmt.Sprintf("%d of %d points failed on %s (%s): %s.", len(failed), len(tpl.Points), orDash(insp.Equipment), in.Template, strings.Join(failed, ", ")),
+				Summary:  fmt.Sprintf("%d of %d points failed on %s (%s): %s.", len(failed), len(tpl.Points), orDash(insp.Equipment), insp.Template, strings.Join(failed, ", ")),
 				Evidence: []string{id}, Open: true, CreatedAt: s.now(), UpdatedAt: s.now()}
 			if err := s.raiseDiscrepancyIncident(ctx, tx, a, disc, insp.Equipment); err != nil {
 				return err
@@ -92,7 +105,8 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 			}
 		}
 		return s.record(ctx, tx, a, "inspection.record", "inspection", insp.ID, map[string]any{
-			"template": in.Template, "equipment": insp.Equipment, "failed": failed, "site_id": in.SiteID, "epcis_event_id": id})
+			"template": insp.Template, "template_id": insp.TemplateID, "equipment": insp.Equipment, "failed": failed, "site_id": in.SiteID, "epcis_event_id": id,
+			"photos": photoIDs})
 	})
 	if err != nil {
 		return nil, nil, err

@@ -221,13 +221,13 @@ func (q queries) UpdateDiscrepancy(ctx context.Context, d *bulkhead.Discrepancy)
 
 // ---- inspections
 
-const inspectionCols = `id, org_id, site_id, template, equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
+const inspectionCols = `id, org_id, site_id, template, coalesce(template_id, ''), equipment, equipment_ok, inspector, at, results, failed, epcis_event_id, created_at`
 
 func scanInspection(row interface{ Scan(...any) error }) (*bulkhead.Inspection, error) {
 	var in bulkhead.Inspection
 	var at, created int64
 	var results string
-	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &at, &results, &in.Failed, &in.EPCISEventID, &created); err != nil {
+	if err := row.Scan(&in.ID, &in.OrgID, &in.SiteID, &in.Template, &in.TemplateID, &in.Equipment, &in.EquipmentCheckOK, &in.Inspector, &at, &results, &in.Failed, &in.EPCISEventID, &created); err != nil {
 		return nil, err
 	}
 	in.At, in.CreatedAt = fromMicros(at), fromMicros(created)
@@ -268,7 +268,7 @@ func (q queries) CreateInspection(ctx context.Context, in *bulkhead.Inspection) 
 	if err != nil {
 		return err
 	}
-	_, err = q.q.ExecContext(ctx, `INSERT INTO inspections (`+inspectionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.ID, in.OrgID, in.SiteID, in.Template, in.Equipment, in.EquipmentCheckOK, in.Inspector, micros(in.At), string(results), in.Failed, in.EPCISEventID, micros(in.CreatedAt))
+	_, err = q.q.ExecContext(ctx, `INSERT INTO inspections (`+inspectionInsertCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, in.OrgID, in.SiteID, in.Template, nullString(in.TemplateID), in.Equipment, in.EquipmentCheckOK, in.Inspector, micros(in.At), string(results), in.Failed, in.EPCISEventID, micros(in.CreatedAt))
 	return mapErr(err)
 }
