@@ -241,3 +241,20 @@ func TestCustodyGap(t *testing.T) {
 		t.Errorf("timeline gaps = %+v, %v", tl, err)
 	}
 }
+
+// A timeline is of one identifier, even one whose serial holds a comma (GS1
+// serials may): it is not read as a list of two.
+func TestTimelineIdentifierWithComma(t *testing.T) {
+	svc := newService(t)
+	f := lightFixture(t, svc, "comma")
+	adm := f.actors[bulkhead.RoleAdmin]
+	const epc = "urn:example:crate:A,7"
+	capture(t, svc, adm, []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",`+
+		`"creationDate":"2026-05-01T00:00:00Z","epcisBody":{"eventList":[`+
+		`{"type":"ObjectEvent","eventID":"urn:example:c1","eventTime":"2026-05-01T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["`+epc+`"],"action":"OBSERVE","bizStep":"storing"},`+
+		`{"type":"ObjectEvent","eventID":"urn:example:c2","eventTime":"2026-05-01T09:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["urn:example:crate:A"],"action":"OBSERVE","bizStep":"storing"}]}}`), false)
+	tl, err := svc.CustodyTimeline(ctx, adm, epc, 0)
+	if err != nil || len(tl.Steps) != 1 || tl.Steps[0].Event.EventID != "urn:example:c1" || tl.EPC != epc {
+		t.Fatalf("timeline of %s = %+v, %v", epc, tl, err)
+	}
+}

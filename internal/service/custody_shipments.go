@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -349,11 +348,7 @@ func (s *Service) ShipmentTimeline(ctx context.Context, a Actor, id string, thre
 	perEPC := map[string]*Timeline{}
 	byEvent := map[string]int{} // stored event ID → index in out.Steps
 	for _, epc := range epcs {
-		f, err := ParseEventQuery(url.Values{"MATCH_anyEPC": {epc}, "orderBy": {"eventTime"}, "perPage": {"1000"}})
-		if err != nil {
-			return nil, err
-		}
-		page, err := s.EPCISEvents(ctx, a, f)
+		page, err := s.identifierEvents(ctx, a, epc)
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,11 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/epcis"
 )
 
 // DefaultCustodyGap is the time without a custody event after which a
@@ -48,17 +48,25 @@ func (s *Service) CustodyTimeline(ctx context.Context, a Actor, epc string, thre
 	if threshold <= 0 {
 		threshold = DefaultCustodyGap
 	}
-	f, err := ParseEventQuery(url.Values{"MATCH_anyEPC": {epc}, "orderBy": {"eventTime"}, "perPage": {"1000"}})
-	if err != nil || strings.TrimSpace(epc) == "" {
+	epc = epcis.NormaliseEPC(epc)
+	if epc == "" {
 		return nil, bulkhead.Invalid(map[string]string{"epc": bulkhead.FieldRequired})
 	}
-	page, err := s.EPCISEvents(ctx, a, f)
+	page, err := s.identifierEvents(ctx, a, epc)
 	if err != nil {
 		return nil, err
 	}
-	tl := buildTimeline(f.MatchAnyEPC[0], page.Events, threshold)
+	tl := buildTimeline(epc, page.Events, threshold)
 	tl.Truncated = page.Next != ""
 	return tl, nil
+}
+
+// identifierEvents returns the first EventsMaxPerPage events naming a
+// normalised identifier in any role, in event-time order: what a timeline
+// shows. The identifier is one value, never a list (a GS1 serial may hold
+// a comma).
+func (s *Service) identifierEvents(ctx context.Context, a Actor, epc string) (*EventPage, error) {
+	return s.EPCISEvents(ctx, a, bulkhead.EventFilter{MatchAnyEPC: []string{epc}, OrderBy: bulkhead.OrderEventTime, Limit: EventsMaxPerPage})
 }
 
 // buildTimeline turns the events of one identifier, in event-time order,
