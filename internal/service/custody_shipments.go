@@ -184,19 +184,6 @@ func (s *Service) UpdateShipment(ctx context.Context, a Actor, id string, in bul
 		if in.Archived != nil && !*in.Archived && wasArchived {
 			sh.ArchivedAt = nil
 		}
-		edits := in
-		edits.Status, edits.Archived = nil, nil
-		if sh.ArchivedAt != nil && edits != (bulkhead.ShipmentInput{}) {
-			changed := false
-			probe := *sh
-			edits.Apply(&probe)
-			for k, v := range shipmentAudit(&probe) {
-				changed = changed || before[k] != v
-			}
-			if changed {
-				return bulkhead.Errorf(bulkhead.ECONFLICT, "The shipment is archived; restore it before editing.")
-			}
-		}
 		in.Apply(sh)
 		if in.Status != nil {
 			next := bulkhead.ShipmentStatus(strings.TrimSpace(*in.Status))
@@ -218,6 +205,9 @@ func (s *Service) UpdateShipment(ctx context.Context, a Actor, id string, in bul
 			return err
 		}
 		changes := diff(before, shipmentAudit(sh))
+		if wasArchived && sh.ArchivedAt != nil && (len(changes) > 0 || sh.Status != beforeStatus) {
+			return bulkhead.Errorf(bulkhead.ECONFLICT, "The shipment is archived; restore it before editing.")
+		}
 		change := map[string]any{}
 		if len(changes) > 0 {
 			change["changes"] = changes

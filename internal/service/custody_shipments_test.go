@@ -124,6 +124,24 @@ func TestShipmentRules(t *testing.T) {
 	if _, err := svc.UpdateShipment(ctx, officer, sh.ID, bulkhead.ShipmentInput{Carrier: ptr("X")}); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
 		t.Errorf("edit archived: %v", err)
 	}
+	// Nor a status change (API and CLI reach it as well as the page).
+	planned := systemShipment(svc, f, "HLX-ARCH")
+	if _, err := svc.ArchiveShipment(ctx, officer, planned.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SetShipmentStatus(ctx, officer, planned.ID, bulkhead.ShipmentInTransit); bulkhead.ErrorCode(err) != bulkhead.ECONFLICT {
+		t.Errorf("status change of an archived shipment: %v", err)
+	}
+	if got, _ := svc.Shipment(ctx, officer, planned.ID); got.Status != bulkhead.ShipmentPlanned {
+		t.Errorf("archived shipment's status changed to %s", got.Status)
+	}
+	// Restoring and changing the status in one update is allowed.
+	if got, err := svc.UpdateShipment(ctx, officer, planned.ID, bulkhead.ShipmentInput{Archived: ptr(false), Status: ptr(string(bulkhead.ShipmentInTransit))}); err != nil || got.Status != bulkhead.ShipmentInTransit || got.ArchivedAt != nil {
+		t.Errorf("restore and move = %+v, %v", got, err)
+	}
+	if _, err := svc.ArchiveShipment(ctx, officer, planned.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	if list, _, _ := svc.Shipments(ctx, officer, bulkhead.ShipmentFilter{}); len(list) != 0 {
 		t.Errorf("archived shipment listed as active")
 	}
