@@ -22,12 +22,6 @@ func shipmentCommands() []command {
 	}
 }
 
-// listFlag collects a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
-
 // shipmentRef registers --id and --ref, which name one shipment.
 type shipmentRef struct{ id, ref *string }
 
@@ -120,7 +114,7 @@ func cmdShipmentCreate(ctx context.Context, e *env, args []string) error {
 	fs.optional(&in.SiteID, "site", "ID of the site of origin")
 	fs.optional(&in.Notes, "notes", "notes")
 	fs.optional(&in.Status, "status", "initial status (default planned)")
-	var equipment, epcs listFlag
+	var equipment, epcs multiFlag
 	fs.Var(&equipment, "equipment", `a container or trailer and its expected seals, e.g. "MSKU9070323 NLHS-0408113" (repeatable)`)
 	fs.Var(&epcs, "epc", "another EPC of the shipment (SSCC, SGTIN …; repeatable)")
 	if err := parse(e, fs.FlagSet, args); err != nil {

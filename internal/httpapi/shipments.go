@@ -144,13 +144,6 @@ type sealCheckJSON struct {
 	Status     string   `json:"status"`
 }
 
-func orEmpty(v []string) []string {
-	if v == nil {
-		return []string{}
-	}
-	return v
-}
-
 func (s *Server) shipmentTimeline(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
 	q, err := parseQuery(r, "gapHours")
 	if err != nil {
@@ -167,11 +160,11 @@ func (s *Server) shipmentTimeline(w http.ResponseWriter, r *http.Request, au *se
 	steps := make([]shipmentStepJSON, len(tl.Steps))
 	for i, st := range tl.Steps {
 		steps[i] = shipmentStepJSON{timelineStepJSON{st.Event.EventID, st.Event.EventTime, st.Event.Type, st.BizStep, st.Disposition, st.Where, st.WhereSiteID,
-			st.Holder, st.Seal, st.SealState, st.Gap.Hours(), st.Event.Declared}, orEmpty(st.EPCs), orEmpty(st.Equipment), st.SealRead}
+			st.Holder, st.Seal, st.SealState, st.Gap.Hours(), st.Event.Declared}, nonNil(st.EPCs), nonNil(st.Equipment), st.SealRead}
 	}
 	checks := make([]sealCheckJSON, len(tl.SealChecks))
 	for i, c := range tl.SealChecks {
-		checks[i] = sealCheckJSON{c.Equipment, c.CheckOK, orEmpty(c.Expected), orEmpty(c.Seen), orEmpty(c.Unexpected), c.Last, c.LastState, c.Status}
+		checks[i] = sealCheckJSON{c.Equipment, c.CheckOK, nonNil(c.Expected), nonNil(c.Seen), nonNil(c.Unexpected), c.Last, c.LastState, c.Status}
 	}
 	ds := make([]discrepancyJSON, len(tl.Discrepancies))
 	for i, d := range tl.Discrepancies {
