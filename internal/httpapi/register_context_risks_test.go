@@ -58,7 +58,7 @@ func TestContextIssueRiskAPI(t *testing.T) {
 		{"risk id a number", "admin", "POST", risks, `{"risk_id":7}`, 400, "risk_id"},
 		{"unknown field", "admin", "POST", risks, `{"risk_id":"` + sc.ID + `","note":"x"}`, 400, "note"},
 		{"not JSON", "admin", "POST", risks, `risk_id=1`, 400, ""},
-		{"archived issue", "admin", "POST", "/api/v1/context-issues/" + goneID + "/risks", link, 422, "issue_id"},
+		{"archived issue", "admin", "POST", "/api/v1/context-issues/" + goneID + "/risks", link, 409, ""},
 		{"unknown issue", "admin", "POST", "/api/v1/context-issues/" + bulkhead.NewID() + "/risks", link, 404, ""},
 		{"viewer may not link", "viewer", "POST", risks, link, 403, ""},
 		{"viewer reads", "viewer", "GET", risks, ``, 200, ""},

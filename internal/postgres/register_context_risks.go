@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Risks linked to context issues (table context_issue_risks).
@@ -69,21 +67,10 @@ FROM context_issues i WHERE i.org_id = $1 AND i.archived_at IS NULL`, orgID).Sca
 func (q queries) CreateContextIssueRisk(ctx context.Context, l *bulkhead.ContextIssueRisk) error {
 	_, err := q.q.Exec(ctx, `INSERT INTO context_issue_risks (org_id, issue_id, risk_id, created_at) VALUES ($1, $2, $3, $4)`,
 		l.OrgID, l.IssueID, l.RiskID, l.CreatedAt)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == pgUniqueViolation && pe.ConstraintName == "context_issue_risks_pkey" {
-		return linkTaken()
-	}
 	return mapErr(err)
 }
 
 func (q queries) DeleteContextIssueRisk(ctx context.Context, orgID, issueID, riskID string) error {
 	tag, err := q.q.Exec(ctx, `DELETE FROM context_issue_risks WHERE org_id = $1 AND issue_id = $2 AND risk_id = $3`, orgID, issueID, riskID)
 	return affectedOne(tag, err, "Linked risk")
-}
-
-// linkTaken is the conflict of a pair linked twice.
-func linkTaken() error {
-	e := bulkhead.Errorf(bulkhead.ECONFLICT, "The risk is already linked to this context issue.")
-	e.Fields = map[string]string{"risk_id": bulkhead.FieldTaken}
-	return e
 }

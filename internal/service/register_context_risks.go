@@ -82,9 +82,9 @@ func (s *Service) LinkableRisks(ctx context.Context, a Actor) ([]*bulkhead.Scena
 
 // LinkContextIssueRisk links a risk scenario of the organisation to one of
 // its context issues. A scenario of another organisation, or none, is a
-// field error on risk_id; an archived issue is refused with a field error
-// on issue_id; a pair already linked is ECONFLICT. EFORBIDDEN, ENOTFOUND,
-// EINVALID, ECONFLICT.
+// field error on risk_id; an archived issue must be restored first
+// (ECONFLICT, as for any edit); a pair already linked is ECONFLICT with a
+// field error on risk_id. EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
 func (s *Service) LinkContextIssueRisk(ctx context.Context, a Actor, issueID string, in bulkhead.ContextIssueRiskInput) (*bulkhead.ContextIssueRisk, error) {
 	if err := authorizeAll(a, ActIssueWrite, ActRiskRead); err != nil {
 		return nil, err
@@ -118,12 +118,16 @@ func (s *Service) LinkContextIssueRisk(ctx context.Context, a Actor, issueID str
 			return err
 		}
 		if issue.ArchivedAt != nil {
-			c["issue_id"] = bulkhead.FieldArchived
+			return errArchived("context issue")
 		}
 		if len(c) > 0 {
 			return bulkhead.Invalid(c)
 		}
 		if err := tx.CreateContextIssueRisk(ctx, l); err != nil {
+			if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {
+				return &bulkhead.Error{Code: bulkhead.ECONFLICT, Message: "The risk is already linked to this context issue.",
+					Fields: map[string]string{"risk_id": bulkhead.FieldDuplicate}}
+			}
 			return err
 		}
 		return s.record(ctx, tx, a, actionIssueLinkRisk, bulkhead.KindContextIssue, issueID, map[string]any{"risk_id": riskID, "risk_title": sc.Title})
@@ -147,7 +151,7 @@ func (s *Service) UnlinkContextIssueRisk(ctx context.Context, a Actor, issueID, 
 			return err
 		}
 		if issue.ArchivedAt != nil {
-			return bulkhead.Errorf(bulkhead.ECONFLICT, "The record is archived; restore it before editing.")
+			return errArchived("context issue")
 		}
 		title := ""
 		if sc, err := tx.Scenario(ctx, a.OrgID, riskID); err == nil {

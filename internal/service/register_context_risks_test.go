@@ -59,15 +59,15 @@ func TestContextIssueRiskLinks(t *testing.T) {
 		name  string
 		do    func() error
 		code  string
-		field string // the field named, for EINVALID
+		field string // the field named, if any
 		value string
 	}{
 		{"no risk", func() error { return link(secm, issue.ID, nil) }, bulkhead.EINVALID, "risk_id", bulkhead.FieldRequired},
 		{"not an ID", func() error { return link(secm, issue.ID, ptr("risk-1")) }, bulkhead.EINVALID, "risk_id", bulkhead.FieldLinkUnknown},
 		{"unknown risk", func() error { return link(secm, issue.ID, ptr(bulkhead.NewID())) }, bulkhead.EINVALID, "risk_id", bulkhead.FieldLinkUnknown},
 		{"another organisation's risk", func() error { return link(secm, issue.ID, &theirs.scenario.ID) }, bulkhead.EINVALID, "risk_id", bulkhead.FieldLinkUnknown},
-		{"archived issue", func() error { return link(secm, archived.ID, &risk) }, bulkhead.EINVALID, "issue_id", bulkhead.FieldArchived},
-		{"duplicate", func() error { return link(secm, issue.ID, &risk) }, bulkhead.ECONFLICT, "risk_id", bulkhead.FieldTaken},
+		{"archived issue", func() error { return link(secm, archived.ID, &risk) }, bulkhead.ECONFLICT, "", ""},
+		{"duplicate", func() error { return link(secm, issue.ID, &risk) }, bulkhead.ECONFLICT, "risk_id", bulkhead.FieldDuplicate},
 		{"another organisation's issue", func() error { return link(secm, theirIssue.ID, &risk) }, bulkhead.ENOTFOUND, "", ""},
 		{"unknown issue", func() error { return link(secm, bulkhead.NewID(), &risk) }, bulkhead.ENOTFOUND, "", ""},
 		{"site officer", func() error { return link(f.actors[bulkhead.RoleSiteOfficer], spare.ID, &risk) }, bulkhead.EFORBIDDEN, "", ""},

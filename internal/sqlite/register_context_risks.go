@@ -2,11 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
-	sqlite3 "modernc.org/sqlite"
-	sqlite3lib "modernc.org/sqlite/lib"
 )
 
 // Risks linked to context issues (table context_issue_risks).
@@ -70,21 +67,10 @@ FROM context_issues i WHERE i.org_id = ? AND i.archived_at IS NULL`, orgID).Scan
 func (q queries) CreateContextIssueRisk(ctx context.Context, l *bulkhead.ContextIssueRisk) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO context_issue_risks (org_id, issue_id, risk_id, created_at) VALUES (?, ?, ?, ?)`,
 		l.OrgID, l.IssueID, l.RiskID, micros(l.CreatedAt))
-	var se *sqlite3.Error
-	if errors.As(err, &se) && (se.Code() == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE) {
-		return linkTaken()
-	}
 	return mapErr(err)
 }
 
 func (q queries) DeleteContextIssueRisk(ctx context.Context, orgID, issueID, riskID string) error {
 	res, err := q.q.ExecContext(ctx, `DELETE FROM context_issue_risks WHERE org_id = ? AND issue_id = ? AND risk_id = ?`, orgID, issueID, riskID)
 	return affectedOne(res, err, "Linked risk")
-}
-
-// linkTaken is the conflict of a pair linked twice.
-func linkTaken() error {
-	e := bulkhead.Errorf(bulkhead.ECONFLICT, "The risk is already linked to this context issue.")
-	e.Fields = map[string]string{"risk_id": bulkhead.FieldTaken}
-	return e
 }

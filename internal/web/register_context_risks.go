@@ -114,10 +114,7 @@ func (s *server) linkIssueRisk(c *call) error {
 		return c.redirect("/context-issues/"+id+"#risks", "flash.issue_risk_linked")
 	case bulkhead.EINVALID, bulkhead.ECONFLICT:
 		codes := bulkhead.ErrorFields(err)
-		if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {
-			codes = map[string]string{"risk_id": "already_linked"}
-		}
-		if codes["issue_id"] == bulkhead.FieldArchived {
+		if len(codes) == 0 { // an archived issue: restore it first
 			return c.redirect("/context-issues/"+id, "flash.reg_archived_edit")
 		}
 		f := newForm()

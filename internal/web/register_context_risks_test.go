@@ -87,7 +87,7 @@ func TestIssueRiskPages(t *testing.T) {
 	// Linking it again is refused at the form (the page offers it no more,
 	// but a stale page may still post it).
 	res := c.post(page+"/risks", url.Values{"risk_id": {riskID}}).want(t, http.StatusUnprocessableEntity)
-	if !strings.Contains(res.body, "is already linked to this issue") {
+	if !strings.Contains(res.body, "is already there") {
 		t.Error("no message for a duplicate link")
 	}
 	if body := c.get("/risk/scenarios/"+riskID).want(t, http.StatusOK).body; !strings.Contains(body, `href="`+page+`"`) || !strings.Contains(body, "Cargo crime rising") {
@@ -107,6 +107,26 @@ func TestIssueRiskPages(t *testing.T) {
 		t.Error("the risk is still listed after unlinking")
 	}
 	c.post(page+"/risks/"+riskID+"/unlink", url.Values{}).want(t, http.StatusNotFound)
+
+	// An archived issue takes no link and loses none: the page says to
+	// restore it first, and nothing changes.
+	c.post(page+"/risks", url.Values{"risk_id": {riskID}}).want(t, http.StatusSeeOther)
+	if _, err := e.svc.ArchiveContextIssue(context.Background(), service.SystemActor(e.org.ID, "test"), issueID, true); err != nil {
+		t.Fatal(err)
+	}
+	before = e.auditHead()
+	for _, path := range []string{page + "/risks", page + "/risks/" + riskID + "/unlink"} {
+		res := c.post(path, url.Values{"risk_id": {riskID}}).want(t, http.StatusSeeOther)
+		if res.location() != page {
+			t.Errorf("POST %s on an archived issue went to %q", path, res.location())
+		}
+		if body := c.get(res.location()).want(t, http.StatusOK).body; !strings.Contains(body, "restore it before editing") || !strings.Contains(body, `href="/risk/scenarios/`+riskID+`"`) {
+			t.Errorf("POST %s on an archived issue: no restore message, or the link is gone", path)
+		}
+	}
+	if e.auditHead() != before {
+		t.Errorf("refused changes to an archived issue wrote %d audit entries", e.auditHead()-before)
+	}
 }
 
 // TestBrowserIssueRiskLink links a risk scenario on a context issue's page
