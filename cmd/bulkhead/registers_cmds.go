@@ -415,8 +415,9 @@ var cliRegisters = []cliRegister{
 		flags: func(fs *flag.FlagSet) func(bulkhead.ListFilter) bulkhead.ContextIssueFilter {
 			origin := fs.String("origin", "", "only internal or external issues")
 			category := fs.String("category", "", "only this category")
+			unlinked := fs.Bool("unlinked", false, "only issues no risk scenario is linked to")
 			return func(lf bulkhead.ListFilter) bulkhead.ContextIssueFilter {
-				return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(*origin), Category: bulkhead.IssueCategory(*category)}
+				return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(*origin), Category: bulkhead.IssueCategory(*category), Unlinked: *unlinked}
 			}
 		},
 		list: (*service.Service).ContextIssues, get: (*service.Service).ContextIssue, create: (*service.Service).CreateContextIssue,

@@ -23,7 +23,13 @@ func TestContextRiskCLI(t *testing.T) {
 	out := must(t, env, `{"origin":"external","category":"supply_chain","title":"Cargo theft on A67"}`, with("context-issue add", "--json", "-")...)
 	issue := strings.Fields(strings.SplitN(out, "\n", 2)[0])[1]
 
+	if out := must(t, env, "", with("context-issue list", "--unlinked")...); !strings.Contains(out, issue) {
+		t.Errorf("list --unlinked before linking lacks the issue:\n%s", out)
+	}
 	out = must(t, env, "", with("context-issue link", "--issue", issue, "--risk", risk)...)
+	if out := must(t, env, "", with("context-issue list", "--unlinked")...); strings.Contains(out, issue) {
+		t.Errorf("list --unlinked still shows the linked issue:\n%s", out)
+	}
 	if !strings.Contains(out, risk) || !strings.Contains(out, "Hijack at the gate") {
 		t.Errorf("link output:\n%s", out)
 	}

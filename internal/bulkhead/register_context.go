@@ -87,6 +87,7 @@ type ContextIssueFilter struct {
 	Origin       Origin
 	Category     IssueCategory
 	ReviewBefore Date // only issues whose review date is before this date
+	Unlinked     bool // only issues no risk scenario is linked to (4.1 → 6.1)
 }
 
 // Normalize validates the filter and fills its defaults.

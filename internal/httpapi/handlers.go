@@ -127,6 +127,19 @@ func (q *query) int(k string, def int) int {
 	return n
 }
 
+// bool reads a boolean parameter (true, false, 1, 0; absent is false).
+func (q *query) bool(k string) bool {
+	s := q.v.Get(k)
+	if s == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		q.fields[k] = bulkhead.FieldInvalid
+	}
+	return b
+}
+
 func (q *query) err() error {
 	if len(q.fields) > 0 {
 		return &bulkhead.Error{Code: codeBadRequest, Message: "A query parameter is not valid.", Fields: q.fields}

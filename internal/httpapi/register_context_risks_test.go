@@ -102,6 +102,25 @@ func TestContextIssueRiskAPI(t *testing.T) {
 		got["assessment_status"] != "draft" {
 		t.Errorf("linked risk = %v", got)
 	}
+	// The list of issues without a linked risk leaves this one out until it
+	// is unlinked; a non-boolean value is refused.
+	unlinked := func() []any {
+		t.Helper()
+		r := e.json("viewer", "GET", "/api/v1/context-issues?unlinked=true", ``)
+		if r.status != http.StatusOK {
+			t.Fatalf("unlinked issues: %d %s", r.status, r.raw)
+		}
+		items, _ := r.body["items"].([]any)
+		return items
+	}
+	for _, x := range unlinked() {
+		if x.(map[string]any)["id"] == issueID {
+			t.Errorf("a linked issue is listed as unlinked")
+		}
+	}
+	if r := e.json("viewer", "GET", "/api/v1/context-issues?unlinked=maybe", ``); r.status != http.StatusBadRequest || !strings.Contains(r.raw, "unlinked") {
+		t.Errorf("unlinked=maybe: %d %s", r.status, r.raw)
+	}
 	r = e.json("viewer", "GET", "/api/v1/risk/scenarios/"+sc.ID+"/context-issues", ``)
 	if items, _ := r.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["issue_id"] != issueID {
 		t.Errorf("scenario's issues: %s", r.raw)
@@ -120,5 +139,12 @@ func TestContextIssueRiskAPI(t *testing.T) {
 	}
 	if r := e.json("viewer", "GET", risks, ``); !strings.Contains(r.raw, `"items":[]`) {
 		t.Errorf("after unlink: %s", r.raw)
+	}
+	found := false
+	for _, x := range unlinked() {
+		found = found || x.(map[string]any)["id"] == issueID
+	}
+	if !found {
+		t.Errorf("the unlinked issue is not listed with unlinked=true")
 	}
 }

@@ -416,9 +416,10 @@ func nonNil(ids []string) []string {
 // ---- the registers
 
 var issueRoutes = regSpec[bulkhead.ContextIssueFilter, *bulkhead.ContextIssue, bulkhead.ContextIssueInput, issueJSON]{
-	base: "/api/v1/context-issues", file: "context-issues", params: []string{"origin", "category"},
+	base: "/api/v1/context-issues", file: "context-issues", params: []string{"origin", "category", "unlinked"},
 	filter: func(q *query, lf bulkhead.ListFilter) bulkhead.ContextIssueFilter {
-		return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(q.str("origin")), Category: bulkhead.IssueCategory(q.str("category"))}
+		return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(q.str("origin")), Category: bulkhead.IssueCategory(q.str("category")),
+			Unlinked: q.bool("unlinked")}
 	},
 	list: (*service.Service).ContextIssues, each: (*service.Service).EachContextIssue, table: export.ContextIssues,
 	get: (*service.Service).ContextIssue, create: (*service.Service).CreateContextIssue, update: (*service.Service).UpdateContextIssue,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -703,14 +702,7 @@ func (s *Server) listTreatments(w http.ResponseWriter, r *http.Request, au *serv
 	if err != nil {
 		return err
 	}
-	f := bulkhead.TreatmentFilter{ScenarioID: q.str("scenario_id"), ControlID: q.str("control_id")}
-	if v := q.str("open"); v != "" {
-		b, perr := strconv.ParseBool(v)
-		if perr != nil {
-			q.fields["open"] = bulkhead.FieldInvalid
-		}
-		f.OpenOnly = b
-	}
+	f := bulkhead.TreatmentFilter{ScenarioID: q.str("scenario_id"), ControlID: q.str("control_id"), OpenOnly: q.bool("open")}
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func (s *Service) registerCoverage(ctx context.Context, a Actor) ([]ClauseStatus
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ClauseStatus{Clause: "4.1", Kind: bulkhead.KindContextIssueRisk, Href: "/context-issues", Count: rc.Issues, Overdue: rc.Unlinked})
+		out = append(out, ClauseStatus{Clause: "4.1", Kind: bulkhead.KindContextIssueRisk, Href: "/context-issues?unlinked=1", Count: rc.Issues, Overdue: rc.Unlinked})
 	}
 	return out, nil
 }

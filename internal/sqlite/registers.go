@@ -371,6 +371,9 @@ func (q queries) ContextIssues(ctx context.Context, f bulkhead.ContextIssueFilte
 	c.eq("origin", string(f.Origin))
 	c.eq("category", string(f.Category))
 	c.before("review_date", f.ReviewBefore)
+	if f.Unlinked {
+		c.add("NOT EXISTS (SELECT 1 FROM context_issue_risks l WHERE l.org_id = context_issues.org_id AND l.issue_id = context_issues.id)")
+	}
 	return listRecs(ctx, q, issueTable, f.ListFilter, c.where, c.args)
 }
 

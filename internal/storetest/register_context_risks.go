@@ -119,6 +119,34 @@ func testContextIssueRisks(t *testing.T, s Store) {
 	if want := (bulkhead.ContextRiskCoverage{Issues: 2, Unlinked: 1}); cov != want {
 		t.Errorf("coverage with links = %+v, want %+v", cov, want)
 	}
+	// The list filter finds the same issue the coverage counts: active,
+	// with no risk linked; among all issues too, as the archived one has a
+	// link.
+	unlinked := func(status string) []string {
+		t.Helper()
+		f := bulkhead.ContextIssueFilter{ListFilter: bulkhead.ListFilter{OrgID: w.org.ID, Status: status, Sort: "title", Limit: 10}, Unlinked: true}
+		if err := f.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		list, total, err := s.ContextIssues(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, x := range list {
+			titles = append(titles, x.Title)
+		}
+		if total != len(titles) {
+			t.Errorf("unlinked issues: total %d for %d listed", total, len(titles))
+		}
+		return titles
+	}
+	if diff := cmp.Diff([]string{"New shift pattern"}, unlinked(bulkhead.StatusActive)); diff != "" {
+		t.Errorf("active issues without a linked risk (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"New shift pattern"}, unlinked(bulkhead.StatusAll)); diff != "" {
+		t.Errorf("issues without a linked risk, archived included (-want +got):\n%s", diff)
+	}
 
 	// Unlinking removes one pair; a second time, or from another
 	// organisation, it is not found.

@@ -108,6 +108,23 @@ func TestIssueRiskPages(t *testing.T) {
 	}
 	c.post(page+"/risks/"+riskID+"/unlink", url.Values{}).want(t, http.StatusNotFound)
 
+	// Clause coverage counts the issue as having no linked risk and leads
+	// to the list of such issues, which holds it; the list of all issues
+	// filtered so holds no linked one.
+	other, err := e.svc.CreateContextIssue(context.Background(), service.SystemActor(e.org.ID, "test"),
+		bulkhead.ContextIssueInput{Origin: ptr("internal"), Category: ptr("organisational"), Title: ptr("Linked elsewhere")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.post("/context-issues/"+other.ID+"/risks", url.Values{"risk_id": {riskID}}).want(t, http.StatusSeeOther)
+	if cov := c.get("/coverage").want(t, http.StatusOK).body; !strings.Contains(cov, `href="/context-issues?unlinked=1"`) || !strings.Contains(cov, "2 context issues, 1 without a linked risk") {
+		t.Error("coverage does not count the unlinked issue or lead to the list of them")
+	}
+	list := c.get("/context-issues?unlinked=1").want(t, http.StatusOK).body
+	if !strings.Contains(list, `href="`+page+`"`) || strings.Contains(list, `href="/context-issues/`+other.ID+`"`) || !strings.Contains(list, `<option value="1" selected>None linked</option>`) {
+		t.Error("the list of issues without a linked risk is wrong, or the filter is not shown as chosen")
+	}
+
 	// An archived issue takes no link and loses none: the page says to
 	// restore it first, and nothing changes.
 	c.post(page+"/risks", url.Values{"risk_id": {riskID}}).want(t, http.StatusSeeOther)

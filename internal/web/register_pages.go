@@ -131,9 +131,13 @@ var issuePage = &regPage[*bulkhead.ContextIssue, bulkhead.ContextIssueFilter, bu
 		}},
 		{labelKey: "field.status", cell: func(c *call, x *bulkhead.ContextIssue, _ *refs) cell { return archivedCell(c, &x.Record) }},
 	},
-	filters: []filterSpec{enumFilter("origin", "regf.origin", "reg.any", "origin", bulkhead.Origins), enumFilter("category", "regf.category", "reg.any", "category", bulkhead.IssueCategories)},
+	filters: []filterSpec{enumFilter("origin", "regf.origin", "reg.any", "origin", bulkhead.Origins), enumFilter("category", "regf.category", "reg.any", "category", bulkhead.IssueCategories),
+		{name: "unlinked", labelKey: "reg.issues.risks", anyKey: "reg.any", options: func(c *call, _ *refs, sel string) []selectOption {
+			return []selectOption{{Value: "1", Label: c.T("reg.issues.unlinked"), Selected: sel == "1"}}
+		}}},
 	filter: func(q url.Values, lf bulkhead.ListFilter) bulkhead.ContextIssueFilter {
-		return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(q.Get("origin")), Category: bulkhead.IssueCategory(q.Get("category"))}
+		return bulkhead.ContextIssueFilter{ListFilter: lf, Origin: bulkhead.Origin(q.Get("origin")), Category: bulkhead.IssueCategory(q.Get("category")),
+			Unlinked: q.Get("unlinked") == "1"}
 	},
 	list: (*service.Service).ContextIssues, each: (*service.Service).EachContextIssue, table: export.ContextIssues,
 	get: (*service.Service).ContextIssue, create: (*service.Service).CreateContextIssue, update: (*service.Service).UpdateContextIssue,
