@@ -42,8 +42,6 @@ type LinkedRisk struct {
 	ResidualLevelName string
 }
 
-// Score is the current rating's likelihood × consequence, 0 when not rated.
-func (r *LinkedRisk) Score() int { return r.Current.Likelihood * r.Current.Consequence }
 
 // LinkedIssue is a context issue as a risk scenario's page lists it.
 type LinkedIssue struct {

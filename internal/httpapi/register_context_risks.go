@@ -19,27 +19,20 @@ func contextRiskRoutes() []Route {
 	}
 }
 
-// linkedRiskJSON is a risk scenario linked to a context issue.
+// linkedRiskJSON is a risk scenario linked to a context issue; its ratings
+// take the risk register's shape.
 type linkedRiskJSON struct {
-	RiskID            string      `json:"risk_id"`
-	Title             string      `json:"title"`
-	AssessmentID      string      `json:"assessment_id"`
-	AssessmentTitle   string      `json:"assessment_title"`
-	AssessmentStatus  string      `json:"assessment_status"`
-	Current           *ratingJSON `json:"current"`
-	CurrentScore      int         `json:"current_score"`
-	CurrentLevel      *int        `json:"current_level"`
-	CurrentLevelName  string      `json:"current_level_name"`
-	ResidualLevel     *int        `json:"residual_level"`
-	ResidualLevelName string      `json:"residual_level_name"`
-	Treatment         string      `json:"treatment"`
-	LinkedAt          time.Time   `json:"linked_at"`
-}
-
-// ratingJSON is a likelihood × consequence rating.
-type ratingJSON struct {
-	Likelihood  int `json:"likelihood"`
-	Consequence int `json:"consequence"`
+	RiskID            string         `json:"risk_id"`
+	Title             string         `json:"title"`
+	AssessmentID      string         `json:"assessment_id"`
+	AssessmentTitle   string         `json:"assessment_title"`
+	AssessmentStatus  string         `json:"assessment_status"`
+	Current           riskRatingJSON `json:"current"`
+	CurrentLevelName  string         `json:"current_level_name"`
+	ResidualLevel     int            `json:"residual_level"` // -1 not rated
+	ResidualLevelName string         `json:"residual_level_name"`
+	Treatment         string         `json:"treatment"`
+	LinkedAt          time.Time      `json:"linked_at"`
 }
 
 // linkedIssueJSON is a context issue linked to a risk scenario.
@@ -53,22 +46,10 @@ type linkedIssueJSON struct {
 	LinkedAt   time.Time  `json:"linked_at"`
 }
 
-// level is a 0-based matrix level, null when not rated.
-func level(l int) *int {
-	if l < 0 {
-		return nil
-	}
-	return &l
-}
-
 func toLinkedRisk(r *bulkhead.LinkedRisk) linkedRiskJSON {
-	out := linkedRiskJSON{RiskID: r.RiskID, Title: r.Title, AssessmentID: r.AssessmentID, AssessmentTitle: r.AssessmentTitle,
-		AssessmentStatus: string(r.AssessmentStatus), CurrentScore: r.Score(), CurrentLevel: level(r.CurrentLevel), CurrentLevelName: r.CurrentLevelName,
-		ResidualLevel: level(r.ResidualLevel), ResidualLevelName: r.ResidualLevelName, Treatment: string(r.Treatment), LinkedAt: r.LinkedAt}
-	if r.Current.Rated() {
-		out.Current = &ratingJSON{r.Current.Likelihood, r.Current.Consequence}
-	}
-	return out
+	return linkedRiskJSON{RiskID: r.RiskID, Title: r.Title, AssessmentID: r.AssessmentID, AssessmentTitle: r.AssessmentTitle,
+		AssessmentStatus: string(r.AssessmentStatus), Current: riskRatingJSON{r.Current.Likelihood, r.Current.Consequence, r.CurrentLevel},
+		CurrentLevelName: r.CurrentLevelName, ResidualLevel: r.ResidualLevel, ResidualLevelName: r.ResidualLevelName, Treatment: string(r.Treatment), LinkedAt: r.LinkedAt}
 }
 
 func (s *Server) writeIssueRisks(w http.ResponseWriter, r *http.Request, au *service.Authenticated, status int) error {
