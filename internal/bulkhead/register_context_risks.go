@@ -42,7 +42,6 @@ type LinkedRisk struct {
 	ResidualLevelName string
 }
 
-
 // LinkedIssue is a context issue as a risk scenario's page lists it.
 type LinkedIssue struct {
 	IssueID    string
