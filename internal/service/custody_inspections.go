@@ -33,46 +33,17 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 		in.Results[i].Note = strings.TrimSpace(in.Results[i].Note)
 	}
 	in.Template = strings.TrimSpace(in.Template)
-	tpl, err := s.checklistForInspection(ctx, s.store, a.OrgID, in.Template)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := in.ValidateFor(tpl); err != nil {
-		return nil, nil, err
-	}
-	at := in.At.UTC().Truncate(time.Microsecond)
-	if in.At.IsZero() {
-		at = s.now()
-	}
-	insp := &bulkhead.Inspection{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Template: tpl.Key, Equipment: in.Equipment,
-		EquipmentCheckOK: true, Inspector: a.Name, At: at, CreatedAt: s.now()}
-	byPoint := map[string]bulkhead.PointResult{}
-	for _, r := range in.Results {
-		byPoint[r.Point] = r
-	}
-	var failed []string
-	if !tpl.Builtin {
-		insp.TemplateID = tpl.ID
-	}
-	for _, p := range tpl.Points {
-		r := byPoint[p.Key]
-		insp.Results = append(insp.Results, r)
-		if r.Result == bulkhead.PointFail {
-			failed = append(failed, p.Key)
-		}
-	}
-	insp.Failed = len(failed)
-	var bic string
-	if in.Equipment != "" {
-		norm, wellFormed, checkOK := bulkhead.ContainerNumber(in.Equipment)
-		insp.EquipmentCheckOK = wellFormed && checkOK
-		if wellFormed {
-			insp.Equipment, bic = norm, "urn:epc:id:bic:"+norm
-		}
-	}
+	var insp *bulkhead.Inspection
 	var disc *bulkhead.Discrepancy
 	var photoIDs []string
-	err = s.store.Write(ctx, func(tx bulkhead.Tx) error {
+	err := s.store.Write(ctx, func(tx bulkhead.Tx) error {
+		// The checklist is read in the transaction, so that the inspection
+		// keeps the version that was current when it was stored.
+		tpl, x, bic, failed, err := s.buildInspection(ctx, tx, a, in)
+		if err != nil {
+			return err
+		}
+		insp = x
 		if _, err := tx.Site(ctx, a.OrgID, in.SiteID); err != nil {
 			if bulkhead.ErrorCode(err) == bulkhead.ENOTFOUND {
 				return bulkhead.Invalid(map[string]string{"site_id": bulkhead.FieldInvalid})
@@ -112,6 +83,51 @@ func (s *Service) RecordInspection(ctx context.Context, a Actor, in bulkhead.Ins
 		return nil, nil, err
 	}
 	return insp, disc, nil
+}
+
+// buildInspection reads the checklist an inspection input names through r,
+// checks the input against it and makes the inspection: its results in the
+// checklist's order, the failed points and the equipment's BIC EPC (""
+// when the number is not ISO 6346). EINVALID.
+func (s *Service) buildInspection(ctx context.Context, rd bulkhead.Reader, a Actor, in bulkhead.InspectionInput) (*bulkhead.Checklist, *bulkhead.Inspection, string, []string, error) {
+	tpl, err := s.checklistForInspection(ctx, rd, a.OrgID, in.Template)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	if err := in.ValidateFor(tpl); err != nil {
+		return nil, nil, "", nil, err
+	}
+	at := in.At.UTC().Truncate(time.Microsecond)
+	if in.At.IsZero() {
+		at = s.now()
+	}
+	insp := &bulkhead.Inspection{ID: bulkhead.NewID(), OrgID: a.OrgID, SiteID: in.SiteID, Template: tpl.Key, Equipment: in.Equipment,
+		EquipmentCheckOK: true, Inspector: a.Name, At: at, CreatedAt: s.now()}
+	byPoint := map[string]bulkhead.PointResult{}
+	for _, r := range in.Results {
+		byPoint[r.Point] = r
+	}
+	var failed []string
+	if !tpl.Builtin {
+		insp.TemplateID = tpl.ID
+	}
+	for _, p := range tpl.Points {
+		r := byPoint[p.Key]
+		insp.Results = append(insp.Results, r)
+		if r.Result == bulkhead.PointFail {
+			failed = append(failed, p.Key)
+		}
+	}
+	insp.Failed = len(failed)
+	var bic string
+	if in.Equipment != "" {
+		norm, wellFormed, checkOK := bulkhead.ContainerNumber(in.Equipment)
+		insp.EquipmentCheckOK = wellFormed && checkOK
+		if wellFormed {
+			insp.Equipment, bic = norm, "urn:epc:id:bic:"+norm
+		}
+	}
+	return tpl, insp, bic, failed, nil
 }
 
 // inspectionEPCISDoc writes the EPCIS event of an inspection.
