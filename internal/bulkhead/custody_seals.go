@@ -296,5 +296,8 @@ type DiscrepancyFilter struct {
 	SealID     string
 	OpenOnly   bool
 	AssigneeID string
-	Limit      int
+	// Evidence selects the discrepancies whose evidence names any of
+	// these EPCIS eventIDs.
+	Evidence []string
+	Limit    int
 }

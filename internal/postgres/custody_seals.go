@@ -155,6 +155,10 @@ func (q queries) Discrepancies(ctx context.Context, f bulkhead.DiscrepancyFilter
 		raw = append(raw, "open")
 	}
 	where, args := filterSQL([][2]string{{"org_id", f.OrgID}, {"site_id", f.SiteID}, {"seal_id", f.SealID}, {"assignee_id", f.AssigneeID}}, raw...)
+	if len(f.Evidence) > 0 {
+		args = append(args, f.Evidence)
+		where += " AND evidence::jsonb ?| $" + strconv.Itoa(len(args)) + "::text[]"
+	}
 	args = append(args, f.Limit)
 	rows, err := q.q.Query(ctx, `SELECT `+discCols+` FROM discrepancies WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	return collect(rows, err, scanDisc)

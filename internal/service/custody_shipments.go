@@ -369,25 +369,19 @@ func (s *Service) ShipmentTimeline(ctx context.Context, a Actor, id string, thre
 		}
 		return a.RecordTime.Before(b.RecordTime)
 	})
-	eventIDs := map[string]bool{}
+	var eventIDs []string
 	for _, st := range out.Steps {
 		if st.Gap > 0 {
 			out.Gaps++
 		}
-		eventIDs[st.Event.EventID] = true
+		eventIDs = append(eventIDs, st.Event.EventID)
 	}
 	for _, e := range sh.Equipment {
 		out.SealChecks = append(out.SealChecks, sealCheck(e, perEPC[e.EPC()]))
 	}
 	if (a.System || Can(a.Role, ActDiscrepancyRead)) && len(eventIDs) > 0 {
-		ds, err := s.store.Discrepancies(ctx, bulkhead.DiscrepancyFilter{OrgID: a.OrgID, Limit: discrepancyListMax})
-		if err != nil {
+		if out.Discrepancies, err = s.store.Discrepancies(ctx, bulkhead.DiscrepancyFilter{OrgID: a.OrgID, Evidence: eventIDs, Limit: discrepancyListMax}); err != nil {
 			return nil, err
-		}
-		for _, d := range ds {
-			if slices.ContainsFunc(d.Evidence, func(id string) bool { return eventIDs[id] }) {
-				out.Discrepancies = append(out.Discrepancies, d)
-			}
 		}
 	}
 	return out, nil

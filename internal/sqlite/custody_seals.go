@@ -166,6 +166,12 @@ func (q queries) Discrepancies(ctx context.Context, f bulkhead.DiscrepancyFilter
 	if f.AssigneeID != "" {
 		where, args = append(where, "assignee_id = ?"), append(args, f.AssigneeID)
 	}
+	if len(f.Evidence) > 0 {
+		// One JSON parameter, however many eventIDs.
+		ids, _ := json.Marshal(f.Evidence)
+		where = append(where, "EXISTS (SELECT 1 FROM json_each(discrepancies.evidence) e WHERE e.value IN (SELECT value FROM json_each(?)))")
+		args = append(args, string(ids))
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+discCols+` FROM discrepancies WHERE `+strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, mapErr(err)
