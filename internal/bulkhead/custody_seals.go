@@ -189,12 +189,8 @@ func (s *Seal) Validate() error {
 		f["number"] = FieldRequired
 	case len(s.Number) > 40:
 		f["number"] = FieldTooLong
-	default:
-		for _, c := range s.Number {
-			if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				f["number"] = FieldInvalid
-			}
-		}
+	case !validSealNumber(s.Number):
+		f["number"] = FieldInvalid
 	}
 	if !oneOf(s.Class, SealClasses) {
 		f["class"] = FieldChoice

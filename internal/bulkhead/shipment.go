@@ -230,7 +230,9 @@ func EquipmentLines(eq []ShipmentEquipment) string {
 	return b.String()
 }
 
-// validSealNumber reports whether s has the shape of a seal number.
+// validSealNumber reports whether s has the shape of a seal number: up to
+// 40 capital letters, digits and hyphens (seals and the seals a shipment
+// expects alike).
 func validSealNumber(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false

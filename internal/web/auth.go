@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -63,23 +64,10 @@ func (s *server) public(h handlerFunc) http.HandlerFunc {
 func (s *server) auth(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.newCall(w, r)
-		tok := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			tok = ck.Value
-		}
-		au, err := s.svc.SessionAuth(r.Context(), tok)
-		if err != nil {
-			if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
-				if tok != "" {
-					s.clearCookie(w, r, sessionCookie, "/")
-				}
-				c.redirectToLogin()
-				return
-			}
-			s.fail(c, err)
+		au := s.session(c)
+		if au == nil {
 			return
 		}
-		c.setAuth(au)
 		if r.Method == http.MethodPost {
 			if err := parseForm(w, r); err != nil {
 				s.fail(c, err)
@@ -95,6 +83,90 @@ func (s *server) auth(h handlerFunc) http.HandlerFunc {
 			s.fail(c, err)
 		}
 	}
+}
+
+// session checks the request's session cookie and sets the session on c.
+// Without a valid session it answers the request itself (the login page, or
+// an error) and returns nil.
+func (s *server) session(c *call) *service.Authenticated {
+	tok := ""
+	if ck, err := c.r.Cookie(sessionCookie); err == nil {
+		tok = ck.Value
+	}
+	au, err := s.svc.SessionAuth(c.r.Context(), tok)
+	if err != nil {
+		if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
+			if tok != "" {
+				s.clearCookie(c.w, c.r, sessionCookie, "/")
+			}
+			c.redirectToLogin()
+			return nil
+		}
+		s.fail(c, err)
+		return nil
+	}
+	c.setAuth(au)
+	return au
+}
+
+// uploadMemory is how much of a multipart body is held in memory; the rest
+// of its files goes to temporary files, removed after the request.
+const uploadMemory = 8 << 20
+
+// authUpload is auth for POSTs of forms that may carry files
+// (multipart/form-data, or url-encoded when no file is sent): the body may
+// be up to limit bytes, and the CSRF token is read from the parsed fields,
+// which ParseForm alone does not see in a multipart body. A body over the
+// limit is not read and changes nothing: tooLarge answers it (the form with
+// the file's error, or a 413 page).
+func (s *server) authUpload(limit int64, tooLarge, h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := s.newCall(w, r)
+		au := s.session(c)
+		if au == nil {
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var err error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			err = r.ParseMultipartForm(uploadMemory)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
+		} else {
+			err = r.ParseForm()
+		}
+		next := h
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			next = tooLarge
+		case err != nil:
+			s.fail(c, bulkhead.Errorf(bulkhead.EINVALID, "The form could not be read."))
+			return
+		case !tokensEqual(au.Session.CSRFToken, r.PostForm.Get(csrfField)):
+			requestLog(r).Warn("csrf token missing or wrong", "user", au.User.ID)
+			s.errorPage(c, http.StatusForbidden, errorCSRF)
+			return
+		}
+		if err := next(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+// tooLargePage answers an upload over its limit with a 413 page.
+func (s *server) tooLargePage(title, body string) handlerFunc {
+	return func(c *call) error {
+		s.errorPage(c, http.StatusRequestEntityTooLarge, errorText{TitleKey: title, BodyKey: body})
+		return nil
+	}
+}
+
+// withTooLarge adapts a handler that shows its own form's error for a body
+// over the limit to authUpload's pair of handlers.
+func withTooLarge(h func(c *call, tooLarge bool) error) (tooLarge, ok handlerFunc) {
+	return func(c *call) error { return h(c, true) }, func(c *call) error { return h(c, false) }
 }
 
 // tokensEqual compares a CSRF token with the one sent, in constant time.

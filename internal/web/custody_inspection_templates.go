@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -33,57 +32,9 @@ func (s *server) inspectionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /custody/inspection-templates/{id}/edit", s.auth(s.editChecklist))
 	mux.HandleFunc("POST /custody/inspection-templates/{id}/versions", s.auth(s.versionChecklist))
 	mux.HandleFunc("POST /custody/inspection-templates/{id}/archive", s.auth(s.archiveChecklist))
-	mux.HandleFunc("POST /custody/inspections/{id}/photos", s.inspectionUpload(s.addInspectionPhoto))
+	tooLarge, addPhoto := withTooLarge(s.addInspectionPhoto)
+	mux.HandleFunc("POST /custody/inspections/{id}/photos", s.authUpload(inspectionMaxUpload, tooLarge, addPhoto))
 	mux.HandleFunc("GET /custody/inspections/{id}/photos/{photoID}", s.auth(s.inspectionPhoto))
-}
-
-// inspectionUpload wraps a POST that may be multipart/form-data (a form
-// with photos) or url-encoded: the session is checked as auth does, the
-// body is read up to inspectionMaxUpload, and the CSRF token is read from
-// the form. A body too large changes nothing: the handler is called with
-// tooLarge set so that it shows the form with the photo's error.
-func (s *server) inspectionUpload(h func(c *call, tooLarge bool) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.newCall(w, r)
-		tok := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			tok = ck.Value
-		}
-		au, err := s.svc.SessionAuth(r.Context(), tok)
-		if err != nil {
-			if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
-				c.redirectToLogin()
-				return
-			}
-			s.fail(c, err)
-			return
-		}
-		c.setAuth(au)
-		r.Body = http.MaxBytesReader(w, r.Body, inspectionMaxUpload)
-		err = r.ParseMultipartForm(8 << 20)
-		if r.MultipartForm != nil {
-			defer r.MultipartForm.RemoveAll()
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			if err := h(c, true); err != nil {
-				s.fail(c, err)
-			}
-			return
-		}
-		if err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			s.fail(c, bulkhead.Errorf(bulkhead.EINVALID, "The form could not be read."))
-			return
-		}
-		if !tokensEqual(au.Session.CSRFToken, r.PostForm.Get(csrfField)) {
-			requestLog(r).Warn("csrf token missing or wrong", "user", au.User.ID)
-			s.errorPage(c, http.StatusForbidden, errorCSRF)
-			return
-		}
-		if err := h(c, false); err != nil {
-			s.fail(c, err)
-		}
-	}
 }
 
 // formPhotos reads the photos of a posted inspection form: file inputs

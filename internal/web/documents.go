@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -41,7 +40,8 @@ func (s *server) documentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /documents/{id}/archive", s.auth(s.archiveDocument))
 	mux.HandleFunc("POST /documents/{id}/restore", s.auth(s.restoreDocument))
 	mux.HandleFunc("GET /documents/{id}/draft", s.auth(s.draftForm))
-	mux.HandleFunc("POST /documents/{id}/draft", s.documentAuthUpload(s.saveDraft))
+	tooLarge, saveDraft := withTooLarge(s.saveDraft)
+	mux.HandleFunc("POST /documents/{id}/draft", s.authUpload(docMaxUploadBody, tooLarge, saveDraft))
 	mux.HandleFunc("POST /documents/{id}/acknowledge", s.auth(s.acknowledge))
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.auth(s.version))
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/file", s.auth(s.versionFile))
@@ -50,55 +50,6 @@ func (s *server) documentRoutes(mux *http.ServeMux) {
 
 // docMaxUploadBody bounds a posted draft: the largest file plus its fields.
 const docMaxUploadBody = bulkhead.MaxDocumentFile + 1<<20
-
-// documentAuthUpload wraps the draft form's POST, which is multipart/form-data
-// (it may carry a file): the session is checked as auth does, the body is
-// read up to docMaxUploadBody, and the CSRF token is read from the multipart
-// fields. A body too large to read changes nothing: the handler is called
-// with tooLarge set so that it shows the form with the file's error.
-func (s *server) documentAuthUpload(h func(c *call, tooLarge bool) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.newCall(w, r)
-		tok := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			tok = ck.Value
-		}
-		au, err := s.svc.SessionAuth(r.Context(), tok)
-		if err != nil {
-			if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
-				c.redirectToLogin()
-				return
-			}
-			s.fail(c, err)
-			return
-		}
-		c.setAuth(au)
-		r.Body = http.MaxBytesReader(w, r.Body, docMaxUploadBody)
-		err = r.ParseMultipartForm(docMaxUploadBody)
-		if r.MultipartForm != nil {
-			defer r.MultipartForm.RemoveAll()
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			if err := h(c, true); err != nil {
-				s.fail(c, err)
-			}
-			return
-		}
-		if err != nil {
-			s.fail(c, bulkhead.Errorf(bulkhead.EINVALID, "The form could not be read."))
-			return
-		}
-		if !tokensEqual(au.Session.CSRFToken, r.PostForm.Get(csrfField)) {
-			requestLog(r).Warn("csrf token missing or wrong", "user", au.User.ID)
-			s.errorPage(c, http.StatusForbidden, errorCSRF)
-			return
-		}
-		if err := h(c, false); err != nil {
-			s.fail(c, err)
-		}
-	}
-}
 
 // Dynamic catalog keys of documents.
 func docTypeKey(t bulkhead.DocType) string             { return "doc_type." + string(t) }

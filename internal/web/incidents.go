@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -40,7 +39,7 @@ func (s *server) incidentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /incidents/rules", s.auth(s.addIncidentRule))
 	mux.HandleFunc("POST /incidents/rules/{rid}/delete", s.auth(s.deleteIncidentRule))
 	mux.HandleFunc("GET /incidents/import", s.auth(s.incidentImportForm))
-	mux.HandleFunc("POST /incidents/import", s.incidentAuthUpload(2*1024*1024+service.MaxImportBytes*2, s.importIncidents))
+	mux.HandleFunc("POST /incidents/import", s.authUpload(2*1024*1024+service.MaxImportBytes*2, incidentTooLarge(s), s.importIncidents))
 	mux.HandleFunc("GET /incidents/{id}", s.auth(s.incident))
 	mux.HandleFunc("POST /incidents/{id}", s.auth(s.updateIncident))
 	mux.HandleFunc("GET /incidents/{id}/edit", s.auth(s.editIncident))
@@ -49,7 +48,7 @@ func (s *server) incidentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /incidents/{id}/notes", s.auth(s.incidentNote))
 	mux.HandleFunc("POST /incidents/{id}/rootcause", s.auth(s.incidentRootCause))
 	mux.HandleFunc("POST /incidents/{id}/notifications/{nid}/sent", s.auth(s.notificationSent))
-	mux.HandleFunc("POST /incidents/{id}/evidence", s.incidentAuthUpload(bulkhead.MaxIncidentEvidenceBytes+1<<20, s.incidentEvidence))
+	mux.HandleFunc("POST /incidents/{id}/evidence", s.authUpload(bulkhead.MaxIncidentEvidenceBytes+1<<20, incidentTooLarge(s), s.incidentEvidence))
 	mux.HandleFunc("GET /incidents/{id}/evidence/{eid}", s.auth(s.downloadEvidence))
 	mux.HandleFunc("POST /incidents/{id}/links", s.auth(s.incidentLink))
 	mux.HandleFunc("POST /incidents/{id}/links/{lid}/delete", s.auth(s.incidentUnlink))
@@ -57,44 +56,9 @@ func (s *server) incidentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /incidents/{id}/actions/{aid}/done", s.auth(s.incidentActionDone))
 }
 
-// incidentAuthUpload is auth for multipart forms (files): the body may be up to
-// limit bytes, and the CSRF token is read from the multipart form.
-func (s *server) incidentAuthUpload(limit int64, h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.newCall(w, r)
-		tok := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			tok = ck.Value
-		}
-		au, err := s.svc.SessionAuth(r.Context(), tok)
-		if err != nil {
-			if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
-				c.redirectToLogin()
-				return
-			}
-			s.fail(c, err)
-			return
-		}
-		c.setAuth(au)
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				s.errorPage(c, http.StatusRequestEntityTooLarge, errorText{TitleKey: "incident.too_large.title", BodyKey: "incident.too_large.body"})
-				return
-			}
-			s.fail(c, bulkhead.Errorf(bulkhead.EINVALID, "The form could not be read."))
-			return
-		}
-		defer r.MultipartForm.RemoveAll()
-		if !tokensEqual(au.Session.CSRFToken, r.PostFormValue(csrfField)) {
-			s.errorPage(c, http.StatusForbidden, errorCSRF)
-			return
-		}
-		if err := h(c); err != nil {
-			s.fail(c, err)
-		}
-	}
+// incidentTooLarge answers an incident upload over its limit.
+func incidentTooLarge(s *server) handlerFunc {
+	return s.tooLargePage("incident.too_large.title", "incident.too_large.body")
 }
 
 // Dynamic catalog keys of incidents.

@@ -31,16 +31,16 @@ const (
 func (s *server) libraryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /libraries", s.auth(s.libList))
 	mux.HandleFunc("GET /libraries/import", s.auth(s.libraryImportForm))
-	mux.HandleFunc("POST /libraries/import", s.libAuthMultipart(maxUploadFormBytes, s.libraryImport))
+	mux.HandleFunc("POST /libraries/import", s.authUpload(maxUploadFormBytes, libTooLarge, s.libraryImport))
 	mux.HandleFunc("GET /libraries/{id}", s.auth(s.libDetail))
 	mux.HandleFunc("GET /libraries/{id}/export", s.auth(s.libraryExport))
-	mux.HandleFunc("POST /libraries/{id}/sheet", s.libAuthMultipart(maxUploadFormBytes, s.librarySheet))
+	mux.HandleFunc("POST /libraries/{id}/sheet", s.authUpload(maxUploadFormBytes, libTooLarge, s.librarySheet))
 	mux.HandleFunc("GET /assessments", s.auth(s.assessments))
 	mux.HandleFunc("POST /assessments", s.auth(s.createAssessment))
 	mux.HandleFunc("GET /assessments/{id}", s.auth(s.assessment))
 	mux.HandleFunc("POST /assessments/{id}/answers", s.auth(s.answerAssessment))
 	mux.HandleFunc("POST /assessments/{id}/status", s.auth(s.assessmentStatus))
-	mux.HandleFunc("POST /assessments/{id}/evidence", s.libAuthMultipart(maxEvidenceFormSize, s.libAddEvidence))
+	mux.HandleFunc("POST /assessments/{id}/evidence", s.authUpload(maxEvidenceFormSize, libTooLarge, s.libAddEvidence))
 	mux.HandleFunc("POST /assessments/{id}/actions", s.auth(s.libAddAction))
 	mux.HandleFunc("POST /assessments/{id}/actions/{action}/done", s.auth(s.libCloseAction))
 	mux.HandleFunc("GET /assessments/{id}/soa", s.auth(s.assessmentSoA))
@@ -48,24 +48,9 @@ func (s *server) libraryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /evidence/{id}", s.auth(s.libEvidenceFile))
 }
 
-// libAuthMultipart is auth for forms that upload files (multipart/form-data):
-// it reads the parts (bounded) before checking the CSRF token, which
-// ParseForm alone does not see in a multipart body.
-func (s *server) libAuthMultipart(limit int64, h handlerFunc) http.HandlerFunc {
-	inner := s.auth(h)
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			if err := r.ParseMultipartForm(limit); err != nil {
-				s.fail(s.newCall(w, r), bulkhead.Errorf(bulkhead.EINVALID, "The upload could not be read."))
-				return
-			}
-			if r.PostForm == nil {
-				r.PostForm = r.MultipartForm.Value
-			}
-		}
-		inner(w, r)
-	}
+// libTooLarge answers a library or evidence upload over its limit.
+func libTooLarge(*call) error {
+	return bulkhead.Errorf(bulkhead.EINVALID, "The upload could not be read: it is over the size limit.")
 }
 
 // uploaded returns the bytes and name of a posted file field, or of its

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -41,7 +40,9 @@ func (s *server) peopleRoutes(mux *http.ServeMux) {
 		mux.HandleFunc("POST "+k.path+"/{id}/restore", s.auth(func(c *call) error { return k.archive(c, false) }))
 		post := s.auth
 		if k.multipart {
-			post = s.authUpload
+			post = func(h handlerFunc) http.HandlerFunc {
+				return s.authUpload(bulkhead.MaxEvidenceBytes+maxFormBytes, s.tooLargePage("people.upload_too_large.title", "people.upload_too_large.body"), h)
+			}
 		}
 		mux.HandleFunc("POST "+k.path, post(k.create))
 		mux.HandleFunc("POST "+k.path+"/{id}", post(k.update))
@@ -458,52 +459,6 @@ func (c *call) activity(objType, id string) string {
 		return ""
 	}
 	return "/audit?" + url.Values{"object_type": {objType}, "object_id": {id}}.Encode()
-}
-
-// authUpload is auth for forms that carry a file (multipart): the body may
-// hold an evidence file up to its limit plus the other fields; the CSRF
-// token is checked like any other POST.
-func (s *server) authUpload(h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.newCall(w, r)
-		tok := ""
-		if ck, err := r.Cookie(sessionCookie); err == nil {
-			tok = ck.Value
-		}
-		au, err := s.svc.SessionAuth(r.Context(), tok)
-		if err != nil {
-			if bulkhead.ErrorCode(err) == bulkhead.EUNAUTHORIZED {
-				c.redirectToLogin()
-				return
-			}
-			s.fail(c, err)
-			return
-		}
-		c.setAuth(au)
-		r.Body = http.MaxBytesReader(w, r.Body, bulkhead.MaxEvidenceBytes+maxFormBytes)
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			err = r.ParseMultipartForm(maxFormBytes)
-		} else {
-			err = r.ParseForm()
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				s.errorPage(c, http.StatusRequestEntityTooLarge, errorText{TitleKey: "people.upload_too_large.title", BodyKey: "people.upload_too_large.body"})
-				return
-			}
-			s.fail(c, bulkhead.Errorf(bulkhead.EINVALID, "The form could not be read."))
-			return
-		}
-		if !tokensEqual(au.Session.CSRFToken, r.PostForm.Get(csrfField)) {
-			requestLog(r).Warn("csrf token missing or wrong", "user", au.User.ID)
-			s.errorPage(c, http.StatusForbidden, errorCSRF)
-			return
-		}
-		if err := h(c); err != nil {
-			s.fail(c, err)
-		}
-	}
 }
 
 // upload reads the evidence file of a multipart form, or nil when none was
