@@ -100,7 +100,10 @@ var iso28000HS = map[string]struct {
 }
 
 // hsRow is one clause of the fact table.
-type hsRow struct{ id, title, parent, hs, note string }
+// hsRow is one clause of the fact table. alsoCovers names what a clause
+// with the harmonized purpose covers beyond it (ISO 45001:2018 10.2:
+// incidents): ISO 28000's clause is then a subset of it.
+type hsRow struct{ id, title, parent, hs, alsoCovers, note string }
 
 func hsRows(facts, key string) ([]hsRow, error) {
 	rows, err := readCSV(filepath.Join(facts, "harmonized-structure.csv"))
@@ -115,7 +118,7 @@ func hsRows(facts, key string) ([]hsRow, error) {
 		if _, ok := hsClauses[r["hs_clause"]]; !ok {
 			return nil, fmt.Errorf("harmonized-structure.csv: %s %s: unknown hs_clause %q", key, r["clause_id"], r["hs_clause"])
 		}
-		out = append(out, hsRow{r["clause_id"], r["title"], r["parent_id"], r["hs_clause"], r["note"]})
+		out = append(out, hsRow{r["clause_id"], r["title"], r["parent_id"], r["hs_clause"], r["also_covers"], r["note"]})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("harmonized-structure.csv: no rows for %s", key)
@@ -212,9 +215,9 @@ func hsMappings(facts string, std hsStandard) (*catalog.Library, error) {
 		case whole:
 			m.rel, m.strength = sb, 2
 			m.rationale = fmt.Sprintf("Part of harmonized clause %s (%s), which %s keeps as one clause %s; evidence for this part serves it only in part.", r.hs, purpose, std.name, r.id)
-		case std.key == "iso45001-2018" && h.hs == "10.2":
+		case r.alsoCovers != "":
 			m.rel, m.strength = sb, 2
-			m.rationale = fmt.Sprintf("Same harmonized purpose (%s); %s 10.2 also covers incidents, so it asks for more.", purpose, std.name)
+			m.rationale = fmt.Sprintf("Same harmonized purpose (%s); %s %s also covers %s, so it asks for more.", purpose, std.name, r.id, r.alsoCovers)
 		default:
 			m.rationale = fmt.Sprintf("Same harmonized-structure clause %s (%s): one process and its records can serve both management systems.", h.hs, purpose)
 			if r.id != ref {
