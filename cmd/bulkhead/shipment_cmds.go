@@ -19,6 +19,8 @@ func shipmentCommands() []command {
 		{"shipment show", "show a shipment and its equipment (ISO 6346 check flagged)", cmdShipmentShow},
 		{"shipment timeline", "print a shipment's custody timeline: every event of its equipment and EPCs, seal checks, gaps", cmdShipmentTimeline},
 		{"shipment status", "move a shipment to another status: in_transit, delivered, cancelled", cmdShipmentStatus},
+		{"shipment archive", "archive a shipment (kept with its history; restore to change it again)", cmdShipmentArchive(true)},
+		{"shipment restore", "restore an archived shipment", cmdShipmentArchive(false)},
 	}
 }
 
@@ -201,6 +203,43 @@ func cmdShipmentStatus(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", sh.ID, sh.Reference, sh.Status)
 	return nil
+}
+
+// cmdShipmentArchive archives (archive) or restores a shipment.
+func cmdShipmentArchive(archive bool) func(ctx context.Context, e *env, args []string) error {
+	name := "shipment restore"
+	if archive {
+		name = "shipment archive"
+	}
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := &flagSet{FlagSet: newFlags(e, name)}
+		var u asUser
+		u.register(fs.FlagSet, "as", "e-mail of the member (required)")
+		var r shipmentRef
+		r.register(fs)
+		if err := parse(e, fs.FlagSet, args); err != nil {
+			return err
+		}
+		st, a, err := u.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		svc := service.New(st, nil)
+		sh, err := r.find(ctx, svc, a)
+		if err != nil {
+			return err
+		}
+		if sh, err = svc.ArchiveShipment(ctx, a, sh.ID, archive); err != nil {
+			return err
+		}
+		state := "active"
+		if sh.ArchivedAt != nil {
+			state = "archived"
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", sh.ID, sh.Reference, state)
+		return nil
+	}
 }
 
 func cmdShipmentTimeline(ctx context.Context, e *env, args []string) error {

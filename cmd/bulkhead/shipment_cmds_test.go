@@ -45,4 +45,16 @@ func TestShipmentCLI(t *testing.T) {
 			t.Errorf("timeline lacks %q: %s", want, out)
 		}
 	}
+	// Archived, a shipment keeps its status until it is restored.
+	if out := must(t, env, "", append([]string{"shipment archive", "--ref", "HLX-1"}, as...)...); !strings.Contains(out, "archived") {
+		t.Errorf("archive: %s", out)
+	}
+	code, _, errs = cli(t, env, "", append([]string{"shipment status", "--ref", "HLX-1", "--to", "delivered"}, as...)...)
+	if code == 0 || !strings.Contains(errs, "restore it before editing") {
+		t.Errorf("status of an archived shipment: exit %d, %s", code, errs)
+	}
+	if out := must(t, env, "", append([]string{"shipment restore", "--ref", "HLX-1"}, as...)...); !strings.Contains(out, "active") {
+		t.Errorf("restore: %s", out)
+	}
+	must(t, env, "", append([]string{"shipment status", "--ref", "HLX-1", "--to", "delivered"}, as...)...)
 }

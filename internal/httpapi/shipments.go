@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
+	"github.com/bulkhead-sms/bulkhead/internal/export"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 )
 
@@ -14,6 +15,7 @@ func shipmentRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/shipments", handler: (*Server).listShipments},
 		{Method: "POST", Path: "/api/v1/shipments", handler: (*Server).createShipment},
+		{Method: "GET", Path: "/api/v1/shipments/export", handler: (*Server).exportShipments},
 		{Method: "GET", Path: "/api/v1/shipments/{id}", handler: (*Server).getShipment},
 		{Method: "PATCH", Path: "/api/v1/shipments/{id}", handler: (*Server).updateShipment},
 		{Method: "GET", Path: "/api/v1/shipments/{id}/timeline", handler: (*Server).shipmentTimeline},
@@ -58,11 +60,11 @@ func toShipment(s *bulkhead.Shipment) shipmentJSON {
 		s.SiteID, s.Notes, eq, epcs, s.ArchivedAt != nil, s.CreatedAt, s.UpdatedAt, s.ArchivedAt}
 }
 
-func (s *Server) listShipments(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
-	q, err := parseQuery(r, "q", "status", "mode", "origin", "destination", "equipment", "archived", "sort", "limit", "offset")
-	if err != nil {
-		return err
-	}
+// shipmentFilterParams are the list's filter parameters.
+var shipmentFilterParams = []string{"q", "status", "mode", "origin", "destination", "equipment", "archived", "sort"}
+
+// shipmentFilter reads the list's filters and order.
+func shipmentFilter(q *query) bulkhead.ShipmentFilter {
 	f := bulkhead.ShipmentFilter{Query: q.str("q"), Status: bulkhead.ShipmentStatus(q.str("status")), Mode: bulkhead.ShipmentMode(q.str("mode")),
 		Origin: q.str("origin"), Destination: q.str("destination"), Equipment: q.str("equipment"), Archived: q.str("archived")}
 	sort := q.str("sort")
@@ -70,6 +72,40 @@ func (s *Server) listShipments(w http.ResponseWriter, r *http.Request, au *servi
 		f.Desc, sort = true, d
 	}
 	f.Sort = bulkhead.ShipmentSort(sort)
+	return f
+}
+
+// exportShipments sends every shipment matching the list's filters as CSV
+// (the columns of export.ShipmentHeader). Bad filters are refused before
+// anything is sent.
+func (s *Server) exportShipments(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, shipmentFilterParams...)
+	if err != nil {
+		return err
+	}
+	f := shipmentFilter(q)
+	if err := q.err(); err != nil {
+		return err
+	}
+	probe := f
+	probe.Limit = 1
+	if _, _, err := s.svc.Shipments(r.Context(), au.Actor, probe); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="shipments.csv"`)
+	if err := export.Shipments(w, func(fn func(*bulkhead.Shipment) error) error { return s.svc.EachShipment(r.Context(), au.Actor, f, fn) }); err != nil {
+		s.log.Error("shipment export failed", "err", err)
+	}
+	return nil
+}
+
+func (s *Server) listShipments(w http.ResponseWriter, r *http.Request, au *service.Authenticated) error {
+	q, err := parseQuery(r, append(shipmentFilterParams, "limit", "offset")...)
+	if err != nil {
+		return err
+	}
+	f := shipmentFilter(q)
 	f.Limit = q.int("limit", bulkhead.DefaultPageSize)
 	f.Offset = q.int("offset", 0)
 	if err := q.err(); err != nil {

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
@@ -53,6 +54,8 @@ func TestShipmentsAPI(t *testing.T) {
 		{"other org's timeline", "admin", "GET", "/api/v1/shipments/" + foreign.ID + "/timeline", "", 404, ""},
 		{"bad filter", "admin", "GET", "/api/v1/shipments?origin=XX", "", 422, "origin"},
 		{"unknown parameter", "admin", "GET", "/api/v1/shipments?colour=red", "", 400, "colour"},
+		{"export: bad filter", "admin", "GET", "/api/v1/shipments/export?origin=XX", "", 422, "origin"},
+		{"export: paging is not a filter", "admin", "GET", "/api/v1/shipments/export?limit=5", "", 400, "limit"},
 	} {
 		r := e.json(tc.role, tc.method, tc.path, tc.body)
 		if r.status != tc.status || (tc.field != "" && errFields(r)[tc.field] == nil) {
@@ -72,6 +75,14 @@ func TestShipmentsAPI(t *testing.T) {
 	}
 	if r := e.json("viewer", "GET", "/api/v1/shipments?q=tghu", ""); r.status != 200 || r.body["total"] != 1.0 {
 		t.Errorf("search by equipment = %d %s", r.status, r.raw)
+	}
+	// The export: CSV of the filtered list, equipment failing ISO 6346 named.
+	if r := e.json("viewer", "GET", "/api/v1/shipments/export?equipment=TGHU1234560", ""); r.status != 200 ||
+		!strings.HasPrefix(strings.TrimPrefix(r.raw, "\ufeff"), "id,reference,status,") || strings.Count(r.raw, "\n") != 2 || !strings.Contains(r.raw, ",HLX-1,in_transit,") {
+		t.Errorf("export = %d %s", r.status, r.raw)
+	}
+	if r := e.json("viewer", "GET", "/api/v1/shipments/export?status=cancelled", ""); r.status != 200 || strings.Count(r.raw, "\n") != 1 {
+		t.Errorf("export of no shipment = %d %s", r.status, r.raw)
 	}
 	if r := e.json("viewer", "GET", "/api/v1/shipments/"+id, ""); r.status != 200 || r.body["reference"] != "HLX-1" {
 		t.Errorf("get = %d %s", r.status, r.raw)
