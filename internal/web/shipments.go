@@ -68,12 +68,12 @@ type shipmentsPage struct {
 	ExportHref string
 }
 
-var shipmentListParams = []string{"q", "status", "mode", "origin", "destination", "archived"}
+var shipmentListParams = []string{"q", "status", "mode", "origin", "destination", "equipment", "archived"}
 
 // shipmentListFilter reads the list's filters and sort from the query.
 func shipmentListFilter(q url.Values) (f bulkhead.ShipmentFilter, sortParam, dir string) {
 	f = bulkhead.ShipmentFilter{Query: q.Get("q"), Status: bulkhead.ShipmentStatus(q.Get("status")), Mode: bulkhead.ShipmentMode(q.Get("mode")),
-		Origin: q.Get("origin"), Destination: q.Get("destination"), Archived: q.Get("archived"), Limit: shipmentsPageSize}
+		Origin: q.Get("origin"), Destination: q.Get("destination"), Equipment: q.Get("equipment"), Archived: q.Get("archived"), Limit: shipmentsPageSize}
 	sortParam, dir = q.Get("sort"), q.Get("dir")
 	f.Sort, f.Desc = bulkhead.ShipmentSortUpdated, true
 	ok := false
@@ -221,6 +221,7 @@ func (c *call) shipmentFilterForm(q url.Values) *form {
 	f.add(&formField{Name: "mode", Label: c.T("shipment.mode"), Kind: "select", Options: c.shipmentModeOptions(q.Get("mode"), c.T("shipments.any_mode"))})
 	f.add(&formField{Name: "origin", Label: c.T("shipment.origin"), Value: q.Get("origin"), MaxLength: 6, Autocapitalize: "characters"})
 	f.add(&formField{Name: "destination", Label: c.T("shipment.destination"), Value: q.Get("destination"), MaxLength: 6, Autocapitalize: "characters"})
+	f.add(&formField{Name: "equipment", Label: c.T("shipment.equipment"), Hint: c.T("shipments.equipment_filter_hint"), Value: q.Get("equipment"), MaxLength: 20, Autocapitalize: "characters"})
 	arch := q.Get("archived")
 	if arch == "" {
 		arch = bulkhead.StatusActive

@@ -66,6 +66,16 @@ func TestShipmentPages(t *testing.T) {
 		t.Errorf("mode filter ignored")
 	}
 	c.get("/custody/shipments?origin=X").want(t, http.StatusUnprocessableEntity)
+	if doc := c.get("/custody/shipments?equipment=TGHU1234560").want(t, http.StatusOK).doc(t); !strings.Contains(doc.textContent(), "HLX-9") ||
+		doc.byID("f-equipment") == nil || doc.byID("f-equipment").attrs["value"] != "TGHU1234560" {
+		t.Errorf("equipment filter: shipment missing, or the field not shown with the number")
+	}
+	if text := c.get("/custody/shipments?equipment=MSKU9070323").want(t, http.StatusOK).doc(t).textContent(); strings.Contains(text, "HLX-9") {
+		t.Errorf("equipment filter ignored")
+	}
+	if csv := c.get("/custody/shipments/export.csv?equipment=MSKU9070323").want(t, http.StatusOK); strings.Contains(csv.body, "HLX-9") {
+		t.Errorf("the export ignores the equipment filter")
+	}
 	csv := c.get("/custody/shipments/export.csv?q=hlx").want(t, http.StatusOK)
 	if !strings.Contains(csv.body, "HLX-9,in_transit,sea,NLRTM,USLRD") || !strings.Contains(csv.body, "TGHU1234560=NL-2") {
 		t.Errorf("csv = %s", csv.body)
