@@ -62,6 +62,7 @@ func cmdShipmentList(ctx context.Context, e *env, args []string) error {
 	mode := fs.String("mode", "", "sea, road, rail, air or multimodal")
 	fs.StringVar(&f.Origin, "origin", "", "UN/LOCODE of origin")
 	fs.StringVar(&f.Destination, "destination", "", "UN/LOCODE of destination")
+	fs.StringVar(&f.Equipment, "equipment", "", "exact container or trailer number")
 	fs.StringVar(&f.Archived, "archived", "", "active (default), archived or all")
 	sort := fs.String("sort", "", "reference, status, mode, origin, destination, departure, arrival, updated_at; prefix - for descending (default -updated_at)")
 	fs.IntVar(&f.Limit, "limit", 50, "rows (1–500)")

@@ -45,6 +45,12 @@ func TestShipmentCLI(t *testing.T) {
 			t.Errorf("timeline lacks %q: %s", want, out)
 		}
 	}
+	if out := must(t, env, "", append([]string{"shipment list", "--equipment", "TGHU1234560"}, as...)...); !strings.Contains(out, "HLX-1") {
+		t.Errorf("list --equipment: %s", out)
+	}
+	if out := must(t, env, "", append([]string{"shipment list", "--equipment", "MSKU9070323"}, as...)...); strings.Contains(out, "HLX-1") {
+		t.Errorf("list --equipment ignored: %s", out)
+	}
 	// Archived, a shipment keeps its status until it is restored.
 	if out := must(t, env, "", append([]string{"shipment archive", "--ref", "HLX-1"}, as...)...); !strings.Contains(out, "archived") {
 		t.Errorf("archive: %s", out)
