@@ -208,11 +208,21 @@ type counterpartJSON struct {
 	Rationale     string `json:"rationale"`
 }
 
+// toCounterparts are a requirement's harmonized-structure counterparts.
+func toCounterparts(cs []service.Counterpart) []counterpartJSON {
+	var out []counterpartJSON
+	for _, c := range cs {
+		out = append(out, counterpartJSON{c.LibraryID, c.FrameworkName, c.NodeURN, c.RefID, c.Name, string(c.Relationship), c.Strength, c.Rationale})
+	}
+	return out
+}
+
 type assessmentRowJSON struct {
 	requirementNodeJSON
-	Result   *assessmentResultJSON    `json:"result"`
-	Evidence []assessmentEvidenceJSON `json:"evidence,omitempty"`
-	Actions  []complianceActionJSON   `json:"actions,omitempty"`
+	Counterparts []counterpartJSON        `json:"harmonized_counterparts,omitempty"`
+	Result       *assessmentResultJSON    `json:"result"`
+	Evidence     []assessmentEvidenceJSON `json:"evidence,omitempty"`
+	Actions      []complianceActionJSON   `json:"actions,omitempty"`
 }
 
 func toAssessment(x *bulkhead.Assessment, lib *bulkhead.Library, rd *service.Readiness) assessmentJSON {
@@ -267,11 +277,7 @@ func (s *Server) getLibrary(w http.ResponseWriter, r *http.Request, au *service.
 		}
 		for i := range fw.RequirementNodes {
 			n := &fw.RequirementNodes[i]
-			x := nodeJSON{requirementNodeJSON: toRequirementNode(n)}
-			for _, c := range cs[n.URN] {
-				x.Counterparts = append(x.Counterparts, counterpartJSON{c.LibraryID, c.FrameworkName, c.NodeURN, c.RefID, c.Name, string(c.Relationship), c.Strength, c.Rationale})
-			}
-			out.Nodes = append(out.Nodes, x)
+			out.Nodes = append(out.Nodes, nodeJSON{toRequirementNode(n), toCounterparts(cs[n.URN])})
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -424,11 +430,15 @@ func (s *Server) writeAssessment(w http.ResponseWriter, r *http.Request, au *ser
 		return err
 	}
 	out := toAssessment(v.Assessment, v.Library.Library, v.Readiness)
+	cs, err := s.svc.HarmonizedCounterparts(r.Context(), au.Actor, v.Framework.URN)
+	if err != nil {
+		return err
+	}
 	for _, row := range v.Rows {
 		if !row.InScope {
 			continue
 		}
-		rj := assessmentRowJSON{requirementNodeJSON: toRequirementNode(row.Node), Result: toAssessmentResult(row.Result)}
+		rj := assessmentRowJSON{requirementNodeJSON: toRequirementNode(row.Node), Counterparts: toCounterparts(cs[row.Node.URN]), Result: toAssessmentResult(row.Result)}
 		for _, e := range row.Evidence {
 			rj.Evidence = append(rj.Evidence, toAssessmentEvidence(e))
 		}

@@ -160,6 +160,18 @@ func TestAssessmentAPI(t *testing.T) {
 	if r.status != 200 || rd["assessed"].(float64) != 2 || rd["gaps"].(float64) != 1 {
 		t.Errorf("readiness: %v", rd)
 	}
+	// Its rows carry the harmonized-structure counterparts, as the page does.
+	found := false
+	for _, row := range r.body["requirements"].([]any) {
+		row := row.(map[string]any)
+		if row["ref_id"] == "9.2.1" {
+			cs, _ := row["harmonized_counterparts"].([]any)
+			found = len(cs) == 5
+		}
+	}
+	if !found {
+		t.Errorf("assessment row 9.2.1 lacks its five harmonized-structure counterparts")
+	}
 	r = e.do("viewer", "GET", "/api/v1/assessments/"+x+"/soa?format=csv", "", "")
 	if r.status != 200 || !strings.Contains(r.raw, "4.3,Determining the scope of the security management system,no,One site") {
 		t.Errorf("SoA CSV: %d %s", r.status, r.raw)
