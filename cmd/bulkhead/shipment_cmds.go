@@ -33,6 +33,21 @@ func (r *shipmentRef) register(fs *flagSet) {
 }
 
 // find returns the shipment named by --id or --ref.
+// open opens the store as the member u names and finds the shipment;
+// done closes the store.
+func (r *shipmentRef) open(ctx context.Context, u *asUser) (svc *service.Service, a service.Actor, sh *bulkhead.Shipment, done func(), err error) {
+	st, a, err := u.open(ctx)
+	if err != nil {
+		return nil, a, nil, nil, err
+	}
+	svc = service.New(st, nil)
+	if sh, err = r.find(ctx, svc, a); err != nil {
+		st.Close()
+		return nil, a, nil, nil, err
+	}
+	return svc, a, sh, func() { st.Close() }, nil
+}
+
 func (r *shipmentRef) find(ctx context.Context, svc *service.Service, a service.Actor) (*bulkhead.Shipment, error) {
 	if *r.id != "" {
 		return svc.Shipment(ctx, a, *r.id)
@@ -189,16 +204,11 @@ func cmdShipmentStatus(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs.FlagSet, args); err != nil {
 		return err
 	}
-	st, a, err := u.open(ctx)
+	svc, a, sh, done, err := r.open(ctx, &u)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := service.New(st, nil)
-	sh, err := r.find(ctx, svc, a)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if sh, err = svc.SetShipmentStatus(ctx, a, sh.ID, bulkhead.ShipmentStatus(*to)); err != nil {
 		return err
 	}
@@ -221,16 +231,11 @@ func cmdShipmentArchive(archive bool) func(ctx context.Context, e *env, args []s
 		if err := parse(e, fs.FlagSet, args); err != nil {
 			return err
 		}
-		st, a, err := u.open(ctx)
+		svc, a, sh, done, err := r.open(ctx, &u)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		svc := service.New(st, nil)
-		sh, err := r.find(ctx, svc, a)
-		if err != nil {
-			return err
-		}
+		defer done()
 		if sh, err = svc.ArchiveShipment(ctx, a, sh.ID, archive); err != nil {
 			return err
 		}
@@ -253,16 +258,11 @@ func cmdShipmentTimeline(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs.FlagSet, args); err != nil {
 		return err
 	}
-	st, a, err := u.open(ctx)
+	svc, a, sh, done, err := r.open(ctx, &u)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := service.New(st, nil)
-	sh, err := r.find(ctx, svc, a)
-	if err != nil {
-		return err
-	}
+	defer done()
 	tl, err := svc.ShipmentTimeline(ctx, a, sh.ID, time.Duration(*gap)*time.Hour)
 	if err != nil {
 		return err
