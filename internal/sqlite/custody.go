@@ -127,15 +127,26 @@ func multiRow(prefix string, cols, rows int) string {
 }
 
 func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCISEvent) error {
-	args := make([]any, 0, eventRowsPerInsert*15)
+	// OR ROLLBACK: a duplicate eventID (which the service has already
+	// looked for in this transaction) ends the whole transaction, so
+	// SQLite keeps no statement journal for a partial rollback.
+	//
+	// Events are numbered here, in the write transaction (SQLite has one
+	// writer at a time), so that their identifier rows can point to them
+	// by number without reading the numbers back.
+	var last int64
+	if err := q.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM epcis_events`).Scan(&last); err != nil {
+		return mapErr(err)
+	}
+	args := make([]any, 0, eventRowsPerInsert*16)
 	for start := 0; start < len(events); start += eventRowsPerInsert {
 		chunk := events[start:min(start+eventRowsPerInsert, len(events))]
 		args = args[:0]
-		for _, e := range chunk {
-			args = append(args, e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, micros(e.EventTime), micros(e.RecordTime),
+		for i, e := range chunk {
+			args = append(args, last+int64(start+i)+1, e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, micros(e.EventTime), micros(e.RecordTime),
 				e.Action, e.BizStep, e.Disposition, e.ReadPoint, e.BizLocation, e.ErrorDeclaration, e.Body)
 		}
-		if _, err := q.q.ExecContext(ctx, multiRow(`INSERT INTO epcis_events (`+eventInsertCols+`) VALUES `, 15, len(chunk)), args...); err != nil {
+		if _, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_events (seq, `+eventInsertCols+`) VALUES `, 16, len(chunk)), args...); err != nil {
 			return mapEventErr(err)
 		}
 	}
@@ -145,13 +156,13 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		if n == 0 {
 			return nil
 		}
-		_, err := q.q.ExecContext(ctx, multiRow(`INSERT OR IGNORE INTO epcis_event_epcs (org_id, epc, event_time, event, role) VALUES `, 5, n), args...)
+		_, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_event_epcs (epc, event, role) VALUES `, 3, n), args...)
 		args, n = args[:0], 0
 		return mapErr(err)
 	}
-	for _, e := range events {
+	for i, e := range events {
 		for _, r := range e.EPCs {
-			args = append(args, e.OrgID, r.EPC, micros(e.EventTime), e.ID, r.Role)
+			args = append(args, r.EPC, last+int64(i)+1, r.Role)
 			if n++; n == epcRowsPerInsert {
 				if err := flush(); err != nil {
 					return err
@@ -160,6 +171,17 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		}
 	}
 	return flush()
+}
+
+// hashKey is what the hash index holds of a hash, as SQL's
+// substr(hash, 15, 16) gives it: the first 16 hex digits after
+// "ni:///sha-256;". A value that is not a hash gives a key no hash has, or
+// one whose row the full comparison then rejects.
+func hashKey(v string) string {
+	if len(v) <= 14 {
+		return ""
+	}
+	return v[14:min(len(v), 30)]
 }
 
 func mapEventErr(err error) error {
@@ -233,8 +255,9 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		}
 	}
 	epcSub := func(vals []string, roles ...string) string {
-		args = append(args, f.OrgID)
-		c := "SELECT DISTINCT p.event AS id FROM epcis_event_epcs p WHERE p.org_id = ? AND p.epc IN " + list(vals)
+		// Identifier rows carry no organisation: the event they point
+		// to is checked against it.
+		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc IN " + list(vals)
 		if len(roles) > 0 {
 			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
 		}
@@ -260,13 +283,17 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		// declarations.
 		for _, d := range []string{"0", "1"} {
 			args = append(args, f.OrgID)
-			driver += "SELECT id FROM epcis_events WHERE org_id = ? AND error_declaration = " + d + " AND event_id IN " + list(f.EventIDs) + " UNION "
+			driver += "SELECT seq FROM epcis_events WHERE org_id = ? AND error_declaration = " + d + " AND event_id IN " + list(f.EventIDs) + " UNION "
 		}
-		args = append(args, f.OrgID)
-		driver += "SELECT id FROM epcis_events WHERE org_id = ? AND hash IN " + list(f.EventIDs)
+		// The hash index holds the hashes' first 16 hex digits.
+		keys := make([]string, len(f.EventIDs))
+		for i, v := range f.EventIDs {
+			keys[i] = hashKey(v)
+		}
+		driver += "SELECT seq FROM epcis_events WHERE substr(hash, 15, 16) IN " + list(keys) + " AND hash IN " + list(f.EventIDs)
 		f.EventIDs = nil
 	case f.CaptureID != "":
-		driver = "SELECT id FROM epcis_events WHERE capture_id = ?"
+		driver = "SELECT seq FROM epcis_events WHERE capture_id = ?"
 		args = append(args, f.CaptureID)
 		f.CaptureID = ""
 	}
@@ -294,7 +321,7 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	}
 	for _, c := range epcConds {
 		if len(c.vals) > 0 {
-			where = append(where, "e.id IN ("+epcSub(c.vals, c.roles...)+")")
+			where = append(where, "e.seq IN ("+epcSub(c.vals, c.roles...)+")")
 		}
 	}
 
@@ -312,7 +339,7 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	}
 	from := "epcis_events e"
 	if driver != "" {
-		from = "(" + driver + ") m CROSS JOIN epcis_events e ON e.id = m.id"
+		from = "(" + driver + ") m CROSS JOIN epcis_events e ON e.seq = m.seq"
 	}
 	sqlText := `SELECT ` + eventCols + ` FROM ` + from + ` JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = ?`
 	for _, w := range where {

@@ -1,0 +1,56 @@
+-- Narrower index entries for captured events (issue 6's capture figure).
+-- A capture of 1,000 events used to dirty thousands of index pages: every
+-- identifier row repeated the organisation and the event's text id, and
+-- the hash index held whole hashes. Now:
+--   - events get seq, an integer key in capture order, which the
+--     identifier rows point to; the organisation is checked on the event;
+--   - the hash index holds the hash's first 16 hex digits only (queries
+--     compare the whole hash on the row);
+--   - capture_id is no longer a foreign key: the capture's row is written
+--     before its events by the same code, and the check cost a lookup per
+--     event and a statement journal per insert.
+
+CREATE TABLE epcis_events_new (
+	seq               INTEGER PRIMARY KEY,
+	id                TEXT NOT NULL UNIQUE,
+	org_id            TEXT NOT NULL,
+	capture_id        TEXT NOT NULL, -- epcis_captures.id, written in the same transaction
+	event_id          TEXT NOT NULL,
+	hash              TEXT NOT NULL,
+	type              TEXT NOT NULL CHECK (type IN ('ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent')),
+	event_time        INTEGER NOT NULL,
+	record_time       INTEGER NOT NULL,
+	action            TEXT NOT NULL,
+	biz_step          TEXT NOT NULL,
+	disposition       TEXT NOT NULL,
+	read_point        TEXT NOT NULL,
+	biz_location      TEXT NOT NULL,
+	error_declaration INTEGER NOT NULL CHECK (error_declaration IN (0, 1)),
+	body              TEXT NOT NULL
+);
+INSERT INTO epcis_events_new (id, org_id, capture_id, event_id, hash, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body)
+	SELECT id, org_id, capture_id, event_id, hash, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body
+	FROM epcis_events ORDER BY record_time, id;
+
+CREATE TABLE epcis_event_epcs_new (
+	epc   TEXT NOT NULL,
+	event INTEGER NOT NULL, -- epcis_events.seq
+	role  TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
+	PRIMARY KEY (epc, event, role)
+) WITHOUT ROWID;
+INSERT INTO epcis_event_epcs_new (epc, event, role)
+	SELECT p.epc, n.seq, p.role FROM epcis_event_epcs p JOIN epcis_events_new n ON n.id = p.event;
+
+DROP TABLE epcis_event_epcs;
+DROP TABLE epcis_events;
+ALTER TABLE epcis_events_new RENAME TO epcis_events;
+ALTER TABLE epcis_event_epcs_new RENAME TO epcis_event_epcs;
+
+-- One event per eventID; error declarations repeat the eventID they correct.
+CREATE UNIQUE INDEX epcis_events_event_id_key ON epcis_events (org_id, event_id) WHERE error_declaration = 0;
+CREATE INDEX epcis_events_declared_idx ON epcis_events (org_id, event_id) WHERE error_declaration = 1;
+-- hash is "ni:///sha-256;" and 64 hex digits: 16 of them tell events apart.
+CREATE INDEX epcis_events_hash_idx ON epcis_events (substr(hash, 15, 16));
+CREATE INDEX epcis_events_time_idx ON epcis_events (org_id, event_time, id);
+CREATE INDEX epcis_events_record_idx ON epcis_events (org_id, record_time, id);
+CREATE INDEX epcis_events_capture_idx ON epcis_events (capture_id);
