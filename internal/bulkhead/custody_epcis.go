@@ -146,3 +146,15 @@ func (f *EventFilter) CursorOf(e *EPCISEvent) EventCursor {
 	}
 	return EventCursor{e.RecordTime.UnixMicro(), e.ID}
 }
+
+// EventHashKey is what the stores' hash index holds of an event hash, as
+// SQL's substr(hash, 15, 16) gives it: the first 16 hex digits after
+// "ni:///sha-256;", enough to tell events apart (queries then compare the
+// whole hash). A value that is not a hash gives a key no hash has, or one
+// whose row the full comparison rejects.
+func EventHashKey(hash string) string {
+	if len(hash) <= 14 {
+		return ""
+	}
+	return hash[14:min(len(hash), 30)]
+}

@@ -106,11 +106,21 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 	if !ok {
 		return bulkhead.Errorf(bulkhead.EINTERNAL, "InsertEPCISEvents outside a transaction")
 	}
-	_, err := cp.CopyFrom(ctx, pgx.Identifier{"epcis_events"},
-		[]string{"id", "org_id", "capture_id", "event_id", "hash", "type", "event_time", "record_time", "action", "biz_step", "disposition", "read_point", "biz_location", "error_declaration", "body"},
+	// The events' numbers, which their identifier rows point to, come
+	// from the sequence in one round trip.
+	rows, err := q.q.Query(ctx, `SELECT nextval('epcis_events_seq') FROM generate_series(1, $1)`, len(events))
+	seqs, err := collect(rows, err, func(r pgx.Row) (int64, error) {
+		var n int64
+		return n, r.Scan(&n)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_events"},
+		[]string{"seq", "id", "org_id", "capture_id", "event_id", "hash", "type", "event_time", "record_time", "action", "biz_step", "disposition", "read_point", "biz_location", "error_declaration", "body"},
 		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 			e := events[i]
-			return []any{e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, e.EventTime, e.RecordTime,
+			return []any{seqs[i], e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, e.EventTime, e.RecordTime,
 				e.Action, e.BizStep, e.Disposition, e.ReadPoint, e.BizLocation, e.ErrorDeclaration, string(e.Body)}, nil
 		}))
 	if err != nil {
@@ -121,13 +131,13 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		}
 		return err
 	}
-	var rows [][]any
-	for _, e := range events {
+	var epcRows [][]any
+	for i, e := range events {
 		for _, r := range e.EPCs {
-			rows = append(rows, []any{e.OrgID, r.EPC, e.EventTime, e.ID, r.Role})
+			epcRows = append(epcRows, []any{r.EPC, seqs[i], r.Role})
 		}
 	}
-	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_event_epcs"}, []string{"org_id", "epc", "event_time", "event", "role"}, pgx.CopyFromRows(rows))
+	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_event_epcs"}, []string{"epc", "event", "role"}, pgx.CopyFromRows(epcRows))
 	return mapErr(err)
 }
 
@@ -177,7 +187,9 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		}
 	}
 	epcSub := func(vals []string, roles ...string) string {
-		c := "SELECT DISTINCT p.event AS id FROM epcis_event_epcs p WHERE p.org_id = " + org + " AND p.epc = ANY(" + arg(vals) + ")"
+		// Identifier rows carry no organisation: the event they point
+		// to is checked against it.
+		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc = ANY(" + arg(vals) + ")"
 		if len(roles) > 0 {
 			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
 		}
@@ -199,12 +211,17 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		}
 	case len(f.EventIDs) > 0:
 		ids := arg(f.EventIDs)
-		driver = "SELECT id FROM epcis_events WHERE org_id = " + org + " AND NOT error_declaration AND event_id = ANY(" + ids + ")" +
-			" UNION SELECT id FROM epcis_events WHERE org_id = " + org + " AND error_declaration AND event_id = ANY(" + ids + ")" +
-			" UNION SELECT id FROM epcis_events WHERE org_id = " + org + " AND hash = ANY(" + ids + ")"
+		// The hash index holds the hashes' first 16 hex digits.
+		keys := make([]string, len(f.EventIDs))
+		for i, v := range f.EventIDs {
+			keys[i] = bulkhead.EventHashKey(v)
+		}
+		driver = "SELECT seq FROM epcis_events WHERE org_id = " + org + " AND NOT error_declaration AND event_id = ANY(" + ids + ")" +
+			" UNION SELECT seq FROM epcis_events WHERE org_id = " + org + " AND error_declaration AND event_id = ANY(" + ids + ")" +
+			" UNION SELECT seq FROM epcis_events WHERE (substr(hash, 15, 16) COLLATE \"C\") = ANY(" + arg(keys) + ") AND hash = ANY(" + ids + ")"
 		f.EventIDs = nil
 	case f.CaptureID != "":
-		driver = "SELECT id FROM epcis_events WHERE capture_id = " + arg(f.CaptureID)
+		driver = "SELECT seq FROM epcis_events WHERE capture_id = " + arg(f.CaptureID)
 		f.CaptureID = ""
 	}
 	in("e.type", f.Types)
@@ -229,7 +246,7 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	}
 	for _, c := range epcConds {
 		if len(c.vals) > 0 {
-			where = append(where, "e.id IN ("+epcSub(c.vals, c.roles...)+")")
+			where = append(where, "e.seq IN ("+epcSub(c.vals, c.roles...)+")")
 		}
 	}
 	col := "e.record_time"
@@ -246,7 +263,7 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	}
 	from := "epcis_events e"
 	if driver != "" {
-		from = "(" + driver + ") m JOIN epcis_events e ON e.id = m.id"
+		from = "(" + driver + ") m JOIN epcis_events e ON e.seq = m.seq"
 	}
 	sqlText := `SELECT ` + eventCols + ` FROM ` + from + ` JOIN epcis_captures c ON c.id = e.capture_id WHERE e.org_id = ` + org
 	for _, w := range where {

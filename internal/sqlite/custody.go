@@ -173,17 +173,6 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 	return flush()
 }
 
-// hashKey is what the hash index holds of a hash, as SQL's
-// substr(hash, 15, 16) gives it: the first 16 hex digits after
-// "ni:///sha-256;". A value that is not a hash gives a key no hash has, or
-// one whose row the full comparison then rejects.
-func hashKey(v string) string {
-	if len(v) <= 14 {
-		return ""
-	}
-	return v[14:min(len(v), 30)]
-}
-
 func mapEventErr(err error) error {
 	err = mapErr(err)
 	if e, ok := err.(*bulkhead.Error); ok && e.Code == bulkhead.ECONFLICT {
@@ -288,7 +277,7 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		// The hash index holds the hashes' first 16 hex digits.
 		keys := make([]string, len(f.EventIDs))
 		for i, v := range f.EventIDs {
-			keys[i] = hashKey(v)
+			keys[i] = bulkhead.EventHashKey(v)
 		}
 		driver += "SELECT seq FROM epcis_events WHERE substr(hash, 15, 16) IN " + list(keys) + " AND hash IN " + list(f.EventIDs)
 		f.EventIDs = nil

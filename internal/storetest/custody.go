@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +128,10 @@ func testEPCISEvents(t *testing.T, s Store) {
 	other := mkOrg(t, s, "ev-other")
 	j := mkJob(t, s, o.ID)
 	evs := mkEvents(j, "e", 200) // more than one multi-row INSERT
+	// A hash as long as real ones: the hash index holds its first 16 hex
+	// digits, the query compares all of it.
+	const long = "ni:///sha-256;0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef?ver=CBV2.0"
+	evs[11].Hash = long
 	insertEvents(t, s, evs)
 	oj := mkJob(t, s, other.ID)
 	insertEvents(t, s, mkEvents(oj, "e", 3))
@@ -161,6 +166,9 @@ func testEPCISEvents(t *testing.T, s Store) {
 		{"eventTime", bulkhead.EventFilter{GEEventTime: &t1, LTEventTime: &t2}, 5},
 		{"recordTime", bulkhead.EventFilter{GERecordTime: &t1}, 0},
 		{"hash", bulkhead.EventFilter{EventIDs: []string{"ni:///sha-256;e7?ver=CBV2.0"}}, 1},
+		{"hash also in another org", bulkhead.EventFilter{EventIDs: []string{"ni:///sha-256;e1?ver=CBV2.0"}}, 1},
+		{"long hash", bulkhead.EventFilter{EventIDs: []string{long}}, 1},
+		{"long hash, same key", bulkhead.EventFilter{EventIDs: []string{strings.Replace(long, "cdef?", "cde0?", 1)}}, 0},
 		{"MATCH_epc", bulkhead.EventFilter{MatchEPC: []string{"urn:x:7", "urn:x:8", "urn:p:1"}}, 2},
 		{"MATCH_parentID", bulkhead.EventFilter{MatchParent: []string{"urn:p:1"}}, 100},
 		{"MATCH_anyEPC", bulkhead.EventFilter{MatchAnyEPC: []string{"urn:x:7", "urn:p:0"}}, 101},

@@ -1,0 +1,36 @@
+-- Narrower index entries for captured events (issue 6's capture figure),
+-- as in SQLite's migration of the same name:
+--   - events get seq, a number in capture order from a sequence, which the
+--     identifier rows point to; the organisation is checked on the event;
+--   - identifier rows are (epc, event seq, role), compared bytewise;
+--   - the hash index holds the hash's first 16 hex digits only (queries
+--     compare the whole hash on the row);
+--   - capture_id is no longer a foreign key: the capture's row is written
+--     before its events by the same code, and the check ran a trigger per
+--     event.
+
+ALTER TABLE epcis_events DROP CONSTRAINT epcis_events_capture_id_fkey;
+
+CREATE SEQUENCE epcis_events_seq AS BIGINT;
+ALTER TABLE epcis_events ADD COLUMN seq BIGINT;
+UPDATE epcis_events e SET seq = n.rn
+	FROM (SELECT id, row_number() OVER (ORDER BY record_time, id) AS rn FROM epcis_events) n WHERE n.id = e.id;
+SELECT setval('epcis_events_seq', (SELECT coalesce(max(seq), 0) + 1 FROM epcis_events), false);
+ALTER TABLE epcis_events ALTER COLUMN seq SET NOT NULL;
+CREATE UNIQUE INDEX epcis_events_seq_key ON epcis_events (seq);
+
+-- hash is "ni:///sha-256;" and 64 hex digits: 16 of them tell events apart.
+DROP INDEX epcis_events_hash_idx;
+CREATE INDEX epcis_events_hash_idx ON epcis_events ((substr(hash, 15, 16) COLLATE "C"));
+
+CREATE TABLE epcis_event_epcs_new (
+	epc   TEXT COLLATE "C" NOT NULL,
+	event BIGINT NOT NULL, -- epcis_events.seq
+	role  TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
+	PRIMARY KEY (epc, event, role)
+);
+INSERT INTO epcis_event_epcs_new (epc, event, role)
+	SELECT p.epc, e.seq, p.role FROM epcis_event_epcs p JOIN epcis_events e ON e.id = p.event;
+DROP TABLE epcis_event_epcs;
+ALTER TABLE epcis_event_epcs_new RENAME TO epcis_event_epcs;
+ALTER INDEX epcis_event_epcs_new_pkey RENAME TO epcis_event_epcs_pkey;
