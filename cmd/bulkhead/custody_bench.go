@@ -187,13 +187,14 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	serverGC() // as serve runs
 	b, closeBench, err := openBench(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer closeBench()
 	w := e.stdout
-	fmt.Fprintf(w, "bench epcis-capture on %s, GOMAXPROCS=%d: %d documents of %d events, %d clients\n", b.engine, runtime.GOMAXPROCS(0), *docs, *size, *conc)
+	fmt.Fprintf(w, "bench epcis-capture on %s, GOMAXPROCS=%d, GOGC=%d: %d documents of %d events, %d clients\n", b.engine, runtime.GOMAXPROCS(0), gcPercent(), *docs, *size, *conc)
 	gen := newEPCISGen(1, *docs**size/2)
 	all := make([][]byte, *docs+1)
 	var bytesTotal int

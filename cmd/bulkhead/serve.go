@@ -34,6 +34,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	serverGC()
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return &usageError{"--tls-cert and --tls-key go together"}
 	}
