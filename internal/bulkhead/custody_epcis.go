@@ -158,3 +158,19 @@ func EventHashKey(hash string) string {
 	}
 	return hash[14:min(len(hash), 30)]
 }
+
+// CaptureRanges gives, for each capture among events, the lowest and
+// highest store number of its events, seq(i) being that of events[i]: the
+// stores find a capture's events within that range.
+func CaptureRanges(events []*EPCISEvent, seq func(i int) int64) map[string][2]int64 {
+	out := map[string][2]int64{}
+	for i, e := range events {
+		n := seq(i)
+		r, ok := out[e.CaptureID]
+		if !ok {
+			r = [2]int64{n, n}
+		}
+		out[e.CaptureID] = [2]int64{min(r[0], n), max(r[1], n)}
+	}
+	return out
+}

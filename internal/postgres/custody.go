@@ -131,6 +131,11 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		}
 		return err
 	}
+	for id, r := range bulkhead.CaptureRanges(events, func(i int) int64 { return seqs[i] }) {
+		if _, err := q.q.Exec(ctx, `UPDATE epcis_captures SET first_seq = LEAST(first_seq, $1), last_seq = GREATEST(last_seq, $2) WHERE id = $3`, r[0], r[1], id); err != nil {
+			return mapErr(err)
+		}
+	}
 	var epcRows [][]any
 	for i, e := range events {
 		for _, r := range e.EPCs {
@@ -221,7 +226,8 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 			" UNION SELECT seq FROM epcis_events WHERE (substr(hash, 15, 16) COLLATE \"C\") = ANY(" + arg(keys) + ") AND hash = ANY(" + ids + ")"
 		f.EventIDs = nil
 	case f.CaptureID != "":
-		driver = "SELECT seq FROM epcis_events WHERE capture_id = " + arg(f.CaptureID)
+		c := arg(f.CaptureID)
+		driver = "SELECT seq FROM epcis_events WHERE seq BETWEEN (SELECT first_seq FROM epcis_captures WHERE id = " + c + ") AND (SELECT last_seq FROM epcis_captures WHERE id = " + c + ") AND capture_id = " + c
 		f.CaptureID = ""
 	}
 	in("e.type", f.Types)

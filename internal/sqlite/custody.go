@@ -150,6 +150,9 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 			return mapEventErr(err)
 		}
 	}
+	if err := q.noteCaptureRanges(ctx, events, func(i int) int64 { return last + int64(i) + 1 }); err != nil {
+		return err
+	}
 	args = args[:0]
 	n := 0
 	flush := func() error {
@@ -171,6 +174,19 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		}
 	}
 	return flush()
+}
+
+// noteCaptureRanges widens each capture's range of seq to take in its
+// events (seq(i) is the number of events[i]): queries find a capture's
+// events in that range.
+func (q queries) noteCaptureRanges(ctx context.Context, events []*bulkhead.EPCISEvent, seq func(i int) int64) error {
+	for id, r := range bulkhead.CaptureRanges(events, seq) {
+		if _, err := q.q.ExecContext(ctx, `UPDATE epcis_captures SET first_seq = min(coalesce(first_seq, ?), ?), last_seq = max(coalesce(last_seq, ?), ?) WHERE id = ?`,
+			r[0], r[0], r[1], r[1], id); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
 }
 
 func mapEventErr(err error) error {
@@ -282,8 +298,8 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		driver += "SELECT seq FROM epcis_events WHERE substr(hash, 15, 16) IN " + list(keys) + " AND hash IN " + list(f.EventIDs)
 		f.EventIDs = nil
 	case f.CaptureID != "":
-		driver = "SELECT seq FROM epcis_events WHERE capture_id = ?"
-		args = append(args, f.CaptureID)
+		driver = "SELECT seq FROM epcis_events WHERE seq BETWEEN (SELECT first_seq FROM epcis_captures WHERE id = ?) AND (SELECT last_seq FROM epcis_captures WHERE id = ?) AND capture_id = ?"
+		args = append(args, f.CaptureID, f.CaptureID, f.CaptureID)
 		f.CaptureID = ""
 	}
 	args = append(args, f.OrgID)

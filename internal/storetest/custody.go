@@ -8,12 +8,14 @@ import (
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // custodyTests are the contract tests of the issue 6 custody records, by name.
 var custodyTests = map[string]func(*testing.T, Store){
 	"CaptureJobs":       testCaptureJobs,
 	"EPCISEvents":       testEPCISEvents,
+	"EPCISByCapture":    testEPCISByCapture,
 	"EPCISPaging":       testEPCISPaging,
 	"EPCISDuplicates":   testEPCISDuplicates,
 	"EPCISRollback":     testEPCISRollback,
@@ -187,6 +189,34 @@ func testEPCISEvents(t *testing.T, s Store) {
 	got, _ = s.EPCISEvents(ctx, bulkhead.EventFilter{OrgID: other.ID, MatchAnyEPC: []string{"urn:x:7"}, Limit: 10})
 	if len(got) != 0 {
 		t.Errorf("other org: %v", ids(got))
+	}
+}
+
+// A capture's events are found by the range of numbers they were stored
+// under: events of another capture stored in between are not its own.
+func testEPCISByCapture(t *testing.T, s Store) {
+	o := mkOrg(t, s, "bycap")
+	a, b := mkJob(t, s, o.ID), mkJob(t, s, o.ID)
+	first := mkEvents(a, "a", 5)
+	insertEvents(t, s, first)
+	insertEvents(t, s, mkEvents(b, "b", 4))
+	more := mkEvents(a, "a2", 3)
+	insertEvents(t, s, more)
+	for _, tc := range []struct {
+		job  *bulkhead.CaptureJob
+		want []string
+	}{
+		{a, append(ids(first), ids(more)...)},
+		{b, []string{"urn:b:0", "urn:b:1", "urn:b:2", "urn:b:3"}},
+		{mkJob(t, s, o.ID), nil},
+	} {
+		got, err := s.EPCISEvents(ctx, bulkhead.EventFilter{OrgID: o.ID, CaptureID: tc.job.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, ids(got), cmpopts.SortSlices(func(x, y string) bool { return x < y }), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("capture %s (-want +got):\n%s", tc.job.ID, diff)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@
 --   - identifier rows are (epc, event seq, role), compared bytewise;
 --   - the hash index holds the hash's first 16 hex digits only (queries
 --     compare the whole hash on the row);
+--   - a capture's events are found by the range of seq it wrote (kept on
+--     the capture) instead of an index on capture_id;
 --   - capture_id is no longer a foreign key: the capture's row is written
 --     before its events by the same code, and the check ran a trigger per
 --     event.
@@ -18,6 +20,12 @@ UPDATE epcis_events e SET seq = n.rn
 SELECT setval('epcis_events_seq', (SELECT coalesce(max(seq), 0) + 1 FROM epcis_events), false);
 ALTER TABLE epcis_events ALTER COLUMN seq SET NOT NULL;
 CREATE UNIQUE INDEX epcis_events_seq_key ON epcis_events (seq);
+
+ALTER TABLE epcis_captures ADD COLUMN first_seq BIGINT, ADD COLUMN last_seq BIGINT;
+UPDATE epcis_captures c SET first_seq = r.lo, last_seq = r.hi
+	FROM (SELECT capture_id, min(seq) AS lo, max(seq) AS hi FROM epcis_events GROUP BY capture_id) r
+	WHERE r.capture_id = c.id;
+DROP INDEX epcis_events_capture_idx;
 
 -- hash is "ni:///sha-256;" and 64 hex digits: 16 of them tell events apart.
 DROP INDEX epcis_events_hash_idx;

@@ -4,15 +4,18 @@
 -- the hash index held whole hashes. Now:
 --   - events get seq, an integer key in capture order, which the
 --     identifier rows point to; the organisation is checked on the event;
+--     the text id is kept for paging order but needs no index of its own;
 --   - the hash index holds the hash's first 16 hex digits only (queries
 --     compare the whole hash on the row);
+--   - a capture's events are found by the range of seq it wrote (kept on
+--     the capture) instead of an index on capture_id;
 --   - capture_id is no longer a foreign key: the capture's row is written
 --     before its events by the same code, and the check cost a lookup per
 --     event and a statement journal per insert.
 
 CREATE TABLE epcis_events_new (
 	seq               INTEGER PRIMARY KEY,
-	id                TEXT NOT NULL UNIQUE,
+	id                TEXT NOT NULL, -- unique by construction (bulkhead.NewID); not looked up
 	org_id            TEXT NOT NULL,
 	capture_id        TEXT NOT NULL, -- epcis_captures.id, written in the same transaction
 	event_id          TEXT NOT NULL,
@@ -53,4 +56,9 @@ CREATE INDEX epcis_events_declared_idx ON epcis_events (org_id, event_id) WHERE 
 CREATE INDEX epcis_events_hash_idx ON epcis_events (substr(hash, 15, 16));
 CREATE INDEX epcis_events_time_idx ON epcis_events (org_id, event_time, id);
 CREATE INDEX epcis_events_record_idx ON epcis_events (org_id, record_time, id);
-CREATE INDEX epcis_events_capture_idx ON epcis_events (capture_id);
+
+ALTER TABLE epcis_captures ADD COLUMN first_seq INTEGER;
+ALTER TABLE epcis_captures ADD COLUMN last_seq INTEGER;
+UPDATE epcis_captures SET first_seq = r.lo, last_seq = r.hi
+	FROM (SELECT capture_id, min(seq) AS lo, max(seq) AS hi FROM epcis_events GROUP BY capture_id) AS r
+	WHERE r.capture_id = epcis_captures.id;
