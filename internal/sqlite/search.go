@@ -12,6 +12,12 @@ const searchBatch = 2000
 // searchEvery is how often the indexer looks at the queue.
 const searchEvery = 200 * time.Millisecond
 
+// checkpointEvery is how often the WAL is copied back into the database.
+// A page written by several transactions in between is copied once: under
+// a stream of captures, whose index pages each commit rewrites, checkpoints
+// every second copy far fewer pages than checkpoints every 200 ms did.
+const checkpointEvery = time.Second
+
 // IndexSearch moves up to one batch of queued sites into the search index,
 // in one transaction on the writer, and reports how many it handled.
 // Searches are correct before this runs (queued sites are candidates too);
@@ -64,13 +70,17 @@ func (db *DB) indexLoop(ctx context.Context) {
 	defer close(db.indexDone)
 	t := time.NewTicker(searchEvery)
 	defer t.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			if now.Sub(last) >= checkpointEvery {
+				last = now
+				db.Checkpoint(ctx) // an error (e.g. busy) is retried next time
+			}
 		}
-		db.Checkpoint(ctx) // an error (e.g. busy) is retried on the next tick
 		for {
 			n, err := db.IndexSearch(ctx)
 			if err != nil || n < searchBatch {
