@@ -68,6 +68,9 @@ type schemas struct {
 	// this definition (its if/then chain selects it and nothing else), so
 	// validating against it directly skips five failing "if" tests.
 	byType map[string]*jsonschema.Schema
+	// pre holds the pre-check's form of root, event and byType (see
+	// fastNode); nil leaves every value to the library.
+	pre fastCompiler
 }
 
 // compiledSchemas compiles the embedded schema on first use.
@@ -129,7 +132,22 @@ func compileSchemas(fast bool) (*schemas, error) {
 			return nil, err
 		}
 	}
+	s.pre = fastCompiler{}
+	s.pre.node(s.root)
+	s.pre.node(s.event)
+	for _, sch := range s.byType {
+		s.pre.node(sch)
+	}
 	return s, nil
+}
+
+// failures is schemaFailures, skipped for a value the pre-check finds
+// valid.
+func (s *schemas) failures(sch *jsonschema.Schema, v any) ([]failure, []alternatives) {
+	if n := s.pre[sch]; n != nil && n.check(v, 0) == accepted {
+		return nil, nil
+	}
+	return schemaFailures(sch, v)
 }
 
 // preferEnums moves, in every anyOf of the schema, the alternatives that

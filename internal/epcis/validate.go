@@ -272,7 +272,7 @@ func (d *document) validate(s *schemas) *Report {
 		var defs []failure
 		var alts []alternatives
 		if d.typ == "EPCISDocument" || d.typ == "EPCISQueryDocument" {
-			defs, alts = schemaFailures(s.root, d.shell)
+			defs, alts = s.failures(s.root, d.shell)
 		}
 		r.Problems = append(r.Problems, resolve(-1, "", docRules, defs, alts)...)
 	}
@@ -300,7 +300,7 @@ func (d *document) validate(s *schemas) *Report {
 			if d.single {
 				sch = s.root
 			}
-			defs, alts = schemaFailures(sch, ev)
+			defs, alts = s.failures(sch, ev)
 		}
 		results[i] = resolve(i, id, rules, defs, alts)
 	}
