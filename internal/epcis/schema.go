@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -200,8 +201,10 @@ type nameCheck struct {
 	ptr    string             // JSON pointer to P in the schema
 	sch    *jsonschema.Schema // P
 
-	mu    sync.RWMutex
-	known map[string]bool // name → valid
+	// known maps names to their verdicts. Readers load it without a
+	// lock; a writer, under mu, stores a copy with the new name added.
+	known atomic.Pointer[map[string]bool]
+	mu    sync.Mutex
 }
 
 // maxKnownNames bounds each cache: property names are the sender's to
@@ -221,7 +224,8 @@ func cacheNameChecks(v any, ptr string) []*nameCheck {
 			out = append(out, cacheNameChecks(v[k], childPointer(ptr, k))...)
 		}
 		if p, ok := v["propertyNames"]; ok && p != nil {
-			nc := &nameCheck{ptr: childPointer(ptr, "propertyNames"), known: map[string]bool{}}
+			nc := &nameCheck{ptr: childPointer(ptr, "propertyNames")}
+			nc.known.Store(&map[string]bool{})
 			nc.format = "bulkhead-property-names:" + nc.ptr
 			delete(v, "propertyNames")
 			allOf, _ := v["allOf"].([]any)
@@ -256,17 +260,19 @@ func (nc *nameCheck) validate(v any) error {
 }
 
 func (nc *nameCheck) valid(name string) bool {
-	nc.mu.RLock()
-	ok, known := nc.known[name]
-	nc.mu.RUnlock()
-	if known {
+	if ok, known := (*nc.known.Load())[name]; known {
 		return ok
 	}
-	ok = nc.sch.Validate(name) == nil
+	ok := nc.sch.Validate(name) == nil
 	if len(name) <= maxKnownLength {
 		nc.mu.Lock()
-		if len(nc.known) < maxKnownNames {
-			nc.known[name] = ok
+		if old := *nc.known.Load(); len(old) < maxKnownNames {
+			known := make(map[string]bool, len(old)+1)
+			for k, v := range old {
+				known[k] = v
+			}
+			known[name] = ok
+			nc.known.Store(&known)
 		}
 		nc.mu.Unlock()
 	}

@@ -69,6 +69,7 @@ type fastNode struct {
 	refOnly   bool // before draft 2019-09, a $ref ends the checks
 	required  []string
 	props     map[string]*fastNode
+	propList  []namedNode // props, to iterate over
 	addlFalse bool
 	addl      *fastNode
 	names     *fastNode // propertyNames
@@ -86,6 +87,12 @@ type fastNode struct {
 	not                 *fastNode
 	allOf, anyOf, oneOf []*fastNode
 	ifN, thenN, elseN   *fastNode
+}
+
+// namedNode is a member of properties.
+type namedNode struct {
+	name string
+	node *fastNode
 }
 
 // handledFields are the fields of jsonschema.Schema the pre-check reads,
@@ -144,6 +151,9 @@ func (fc fastCompiler) node(s *jsonschema.Schema) *fastNode {
 	}
 	if s.Format != nil {
 		n.format = s.Format.Validate
+		if s.Format.Name == "uri" {
+			n.format = quickURI(s.Format.Validate)
+		}
 	}
 	n.ref = fc.node(s.Ref)
 	n.refOnly = s.DraftVersion < 2019
@@ -152,6 +162,7 @@ func (fc fastCompiler) node(s *jsonschema.Schema) *fastNode {
 		n.props = make(map[string]*fastNode, len(s.Properties))
 		for k, p := range s.Properties {
 			n.props[k] = fc.node(p)
+			n.propList = append(n.propList, namedNode{k, n.props[k]})
 		}
 	}
 	switch a := s.AdditionalProperties.(type) {
@@ -356,18 +367,19 @@ func (n *fastNode) object(obj map[string]any) verdict {
 		}
 	}
 	out := accepted
-	for k, x := range obj {
-		if p, ok := n.props[k]; ok {
-			if out = min(out, p.check(x, 0)); out == rejected {
-				return out
+	if n.addl == nil && !n.addlFalse && len(n.propList) < len(obj) {
+		// Only the members properties names are checked: look them up
+		// rather than go through the object.
+		for _, p := range n.propList {
+			if x, ok := obj[p.name]; ok {
+				if out = min(out, p.node.check(x, 0)); out == rejected {
+					return out
+				}
 			}
-			continue
 		}
-		if n.addlFalse {
-			return rejected
-		}
-		if n.addl != nil {
-			if out = min(out, n.addl.check(x, 0)); out == rejected {
+	} else {
+		for k, x := range obj {
+			if out = min(out, n.member(k, x)); out == rejected {
 				return out
 			}
 		}
@@ -380,6 +392,21 @@ func (n *fastNode) object(obj map[string]any) verdict {
 		}
 	}
 	return out
+}
+
+// member checks one member of an object against properties and
+// additionalProperties.
+func (n *fastNode) member(k string, x any) verdict {
+	if p, ok := n.props[k]; ok {
+		return p.check(x, 0)
+	}
+	if n.addlFalse {
+		return rejected
+	}
+	if n.addl != nil {
+		return n.addl.check(x, 0)
+	}
+	return accepted
 }
 
 func (n *fastNode) array(arr []any) verdict {
@@ -527,4 +554,46 @@ func (n *fastNode) str(s string) verdict {
 		return rejected
 	}
 	return accepted
+}
+
+// quickURI returns the library's "uri" format check with a shortcut for
+// the form most EPCIS identifiers take, a URI with a scheme and no
+// authority (urn:epc:id:…): net/url parses such a string without checking
+// what follows the scheme, unless it has a fragment or a control
+// character, and the library then finds it absolute. A test compares the
+// shortcut with the library's check.
+func quickURI(validate func(any) error) func(any) error {
+	return func(v any) error {
+		if s, ok := v.(string); ok && opaqueURI(s) {
+			return nil
+		}
+		return validate(v)
+	}
+}
+
+// opaqueURI reports whether s is scheme:rest, with rest not starting with
+// "/", and neither a "#" nor a control character in s.
+func opaqueURI(s string) bool {
+	colon := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < ' ' || c == 0x7f || c == '#':
+			return false
+		case colon >= 0:
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			if i == 0 {
+				return false
+			}
+			colon = i
+		default:
+			return false // no scheme
+		}
+	}
+	return colon > 0 && (colon+1 == len(s) || s[colon+1] != '/')
 }

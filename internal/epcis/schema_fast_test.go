@@ -384,3 +384,55 @@ func TestPrecheckKeywords(t *testing.T) {
 		}
 	}
 }
+
+// libraryURI returns the library's "uri" format check.
+func libraryURI(t testing.TB) func(any) error {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("urn:test", map[string]any{"$schema": "http://json-schema.org/draft-07/schema#", "format": "uri"}); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("urn:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch.Format.Validate
+}
+
+var uriSamples = []string{"urn:epc:id:sgtin:0614141.107346.2018", "urn:", "urn:?", "urn:?/x", "urn:x#y", "urn:x#%zz",
+	"urn:/x", "urn://x", "https://example.com/x", "http://[::1", "x+y.z-1:abc", "1x:y", "+x:y", ":x", "x", "",
+	"urn:a b", "urn:a\tb", "urn:a\x7fb", "urn:é", "URN:X", "a:%zz", "a_b:c", "ni:///sha-256;abc?ver=CBV2.0",
+	"urn:uuid:6d1ad4a3-c7c4-4ea6-8c4c-1f3a8a0f6e7e", "mailto:x@example.com", "tel:+1-816-555-1212", "a:b:c:d"}
+
+// TestOpaqueURI: what the shortcut of the "uri" format lets through, the
+// library's check accepts; and the shortcut takes EPC URNs.
+func TestOpaqueURI(t *testing.T) {
+	lib := libraryURI(t)
+	for _, s := range uriSamples {
+		if opaqueURI(s) && lib(s) != nil {
+			t.Errorf("opaqueURI(%q) is true, but the library rejects it: %v", s, lib(s))
+		}
+	}
+	for _, s := range []string{"urn:epc:id:sgtin:0614141.107346.2018", "urn:epcglobal:cbv:bt:0614141073467:1152", "urn:"} {
+		if !opaqueURI(s) {
+			t.Errorf("opaqueURI(%q) is false", s)
+		}
+	}
+	for _, s := range []string{"https://example.com/x", "urn:x#y", "urn:a\tb", "urn:/x", "1x:y", "x", "a_b:c"} {
+		if opaqueURI(s) {
+			t.Errorf("opaqueURI(%q) is true", s)
+		}
+	}
+}
+
+func FuzzOpaqueURI(f *testing.F) {
+	for _, s := range uriSamples {
+		f.Add(s)
+	}
+	lib := libraryURI(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		if opaqueURI(s) && lib(s) != nil {
+			t.Errorf("opaqueURI(%q) is true, but the library rejects it: %v", s, lib(s))
+		}
+	})
+}
