@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -151,8 +153,11 @@ func (fc fastCompiler) node(s *jsonschema.Schema) *fastNode {
 	}
 	if s.Format != nil {
 		n.format = s.Format.Validate
-		if s.Format.Name == "uri" {
+		switch s.Format.Name {
+		case "uri":
 			n.format = quickURI(s.Format.Validate)
+		case "date-time":
+			n.format = quickDateTime(s.Format.Validate)
 		}
 	}
 	n.ref = fc.node(s.Ref)
@@ -596,4 +601,63 @@ func opaqueURI(s string) bool {
 		}
 	}
 	return colon > 0 && (colon+1 == len(s) || s[colon+1] != '/')
+}
+
+// quickDateTime returns the library's "date-time" format check with a
+// shortcut for the plain form (2024-05-01T12:00:00.000+02:00, or with Z),
+// which the library accepts when the date is one time.Parse accepts (the
+// library's own test) and the hour, minute, second and offset are in
+// range. Leap seconds and anything unusual go to the library. A test
+// compares the shortcut with the library's check.
+func quickDateTime(validate func(any) error) func(any) error {
+	return func(v any) error {
+		if s, ok := v.(string); ok && plainDateTime(s) {
+			return nil
+		}
+		return validate(v)
+	}
+}
+
+// plainDateTime reports whether s is yyyy-mm-ddThh:mm:ss[.f…](Z|±hh:mm),
+// digits in every place, a date time.Parse accepts, hh ≤ 23, mm ≤ 59,
+// ss ≤ 59 and an offset of at most 23:59.
+func plainDateTime(s string) bool {
+	if len(s) < 20 || s[10] != 'T' && s[10] != 't' {
+		return false
+	}
+	if _, err := time.Parse("2006-01-02", s[:10]); err != nil {
+		return false
+	}
+	t := s[11:]
+	h, okH := twoDigits(t, 0)
+	m, okM := twoDigits(t, 3)
+	sec, okS := twoDigits(t, 6)
+	if !okH || !okM || !okS || t[2] != ':' || t[5] != ':' || h > 23 || m > 59 || sec > 59 {
+		return false
+	}
+	t = t[8:]
+	if rest, ok := strings.CutPrefix(t, "."); ok {
+		i := 0
+		for i < len(rest) && '0' <= rest[i] && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return false
+		}
+		t = rest[i:]
+	}
+	if t == "Z" || t == "z" {
+		return true
+	}
+	zh, okZH := twoDigits(t, 1)
+	zm, okZM := twoDigits(t, 4)
+	return len(t) == 6 && (t[0] == '+' || t[0] == '-') && t[3] == ':' && okZH && okZM && zh <= 23 && zm <= 59
+}
+
+// twoDigits reads the two decimal digits at s[i:i+2].
+func twoDigits(s string, i int) (int, bool) {
+	if i+2 > len(s) || s[i] < '0' || s[i] > '9' || s[i+1] < '0' || s[i+1] > '9' {
+		return 0, false
+	}
+	return int(s[i]-'0')*10 + int(s[i+1]-'0'), true
 }

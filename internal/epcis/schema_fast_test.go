@@ -385,20 +385,6 @@ func TestPrecheckKeywords(t *testing.T) {
 	}
 }
 
-// libraryURI returns the library's "uri" format check.
-func libraryURI(t testing.TB) func(any) error {
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("urn:test", map[string]any{"$schema": "http://json-schema.org/draft-07/schema#", "format": "uri"}); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("urn:test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch.Format.Validate
-}
-
 var uriSamples = []string{"urn:epc:id:sgtin:0614141.107346.2018", "urn:", "urn:?", "urn:?/x", "urn:x#y", "urn:x#%zz",
 	"urn:/x", "urn://x", "https://example.com/x", "http://[::1", "x+y.z-1:abc", "1x:y", "+x:y", ":x", "x", "",
 	"urn:a b", "urn:a\tb", "urn:a\x7fb", "urn:é", "URN:X", "a:%zz", "a_b:c", "ni:///sha-256;abc?ver=CBV2.0",
@@ -407,7 +393,7 @@ var uriSamples = []string{"urn:epc:id:sgtin:0614141.107346.2018", "urn:", "urn:?
 // TestOpaqueURI: what the shortcut of the "uri" format lets through, the
 // library's check accepts; and the shortcut takes EPC URNs.
 func TestOpaqueURI(t *testing.T) {
-	lib := libraryURI(t)
+	lib := libraryFormat(t, "uri")
 	for _, s := range uriSamples {
 		if opaqueURI(s) && lib(s) != nil {
 			t.Errorf("opaqueURI(%q) is true, but the library rejects it: %v", s, lib(s))
@@ -429,10 +415,84 @@ func FuzzOpaqueURI(f *testing.F) {
 	for _, s := range uriSamples {
 		f.Add(s)
 	}
-	lib := libraryURI(f)
+	lib := libraryFormat(f, "uri")
 	f.Fuzz(func(t *testing.T, s string) {
 		if opaqueURI(s) && lib(s) != nil {
 			t.Errorf("opaqueURI(%q) is true, but the library rejects it: %v", s, lib(s))
+		}
+	})
+}
+
+// libraryFormat returns the library's check of a format.
+func libraryFormat(t testing.TB, name string) func(any) error {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("urn:test", map[string]any{"$schema": "http://json-schema.org/draft-07/schema#", "format": name}); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("urn:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch.Format.Validate
+}
+
+var dateTimeSamples = []string{"2005-04-03T20:33:31.116-06:00", "2005-04-03T20:33:31Z", "2005-04-03t20:33:31z",
+	"2005-04-03 20:33:31Z", "2005-13-03T20:33:31Z", "2005-02-29T20:33:31Z", "2004-02-29T20:33:31Z", "0000-01-01T00:00:00Z",
+	"2005-04-03T20:33:31", "2005-04-03T24:00:00Z", "2005-04-03T23:60:00Z", "2005-04-03T23:59:60Z", "2005-04-03T23:59:59.Z",
+	"2005-04-03T23:59:59.1234567890123+14:00", "2005-04-03T23:59:59+24:00", "2005-04-03T23:59:59+23:60",
+	"2005-04-03T23:59:59+2300", "2005-04-03T+1:00:00Z", "2005-4-03T20:33:31Z", "2005-04-03T20:33:31+01:00 ",
+	"２００５-04-03T20:33:31Z", "2005-04-03T20:33:31.٣Z", "2005-04-03T20:33:31-00:00"}
+
+// TestPlainDateTime: what the shortcut of the "date-time" format lets
+// through, the library's check accepts; and the shortcut takes the usual
+// forms.
+func TestPlainDateTime(t *testing.T) {
+	lib := libraryFormat(t, "date-time")
+	for _, s := range dateTimeSamples {
+		if plainDateTime(s) && lib(s) != nil {
+			t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, lib(s))
+		}
+	}
+	accepted := 0
+	for _, y := range []string{"0000", "1900", "2000", "2001", "2004", "9999"} {
+		for mo := range 14 {
+			for d := range 33 {
+				for _, tm := range []string{"00:00:00Z", "23:59:59.9+23:59", "24:00:00Z", "12:60:00Z", "12:00:60-01:00", "12:00:00+24:00", "12:00:00-00:60"} {
+					s := fmt.Sprintf("%s-%02d-%02dT%s", y, mo, d, tm)
+					if plainDateTime(s) {
+						accepted++
+						if err := lib(s); err != nil {
+							t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, err)
+						}
+					}
+				}
+			}
+		}
+	}
+	if want := 2 * (3*366 + 3*365); accepted != want { // each day of the six years (0000, 2000 and 2004 leap), at two valid times
+		t.Errorf("plainDateTime accepted %d dates and times, want %d", accepted, want)
+	}
+	for _, s := range []string{"2005-04-03T20:33:31.116-06:00", "2005-04-03T20:33:31Z", "2004-02-29t20:33:31z"} {
+		if !plainDateTime(s) {
+			t.Errorf("plainDateTime(%q) is false", s)
+		}
+	}
+	for _, s := range []string{"2005-02-29T20:33:31Z", "2005-04-03T23:59:60Z", "2005-04-03T23:59:59.Z", "2005-04-03T20:33:31"} {
+		if plainDateTime(s) {
+			t.Errorf("plainDateTime(%q) is true", s)
+		}
+	}
+}
+
+func FuzzPlainDateTime(f *testing.F) {
+	for _, s := range dateTimeSamples {
+		f.Add(s)
+	}
+	lib := libraryFormat(f, "date-time")
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainDateTime(s) && lib(s) != nil {
+			t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, lib(s))
 		}
 	})
 }
