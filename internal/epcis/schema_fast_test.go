@@ -444,15 +444,13 @@ var dateTimeSamples = []string{"2005-04-03T20:33:31.116-06:00", "2005-04-03T20:3
 	"2005-04-03T23:59:59+2300", "2005-04-03T+1:00:00Z", "2005-4-03T20:33:31Z", "2005-04-03T20:33:31+01:00 ",
 	"２００５-04-03T20:33:31Z", "2005-04-03T20:33:31.٣Z", "2005-04-03T20:33:31-00:00"}
 
-// TestPlainDateTime: what the shortcut of the "date-time" format lets
-// through, the library's check accepts; and the shortcut takes the usual
-// forms.
+// TestPlainDateTime: what the shortcut of the "date-time" format (and of
+// the "time" rule) lets through, the library's check and canonicalTime
+// accept; and the shortcut takes the usual forms.
 func TestPlainDateTime(t *testing.T) {
 	lib := libraryFormat(t, "date-time")
 	for _, s := range dateTimeSamples {
-		if plainDateTime(s) && lib(s) != nil {
-			t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, lib(s))
-		}
+		checkPlainDateTime(t, lib, s)
 	}
 	accepted := 0
 	for _, y := range []string{"0000", "1900", "2000", "2001", "2004", "9999"} {
@@ -462,9 +460,7 @@ func TestPlainDateTime(t *testing.T) {
 					s := fmt.Sprintf("%s-%02d-%02dT%s", y, mo, d, tm)
 					if plainDateTime(s) {
 						accepted++
-						if err := lib(s); err != nil {
-							t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, err)
-						}
+						checkPlainDateTime(t, lib, s)
 					}
 				}
 			}
@@ -491,8 +487,21 @@ func FuzzPlainDateTime(f *testing.F) {
 	}
 	lib := libraryFormat(f, "date-time")
 	f.Fuzz(func(t *testing.T, s string) {
-		if plainDateTime(s) && lib(s) != nil {
-			t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, lib(s))
-		}
+		checkPlainDateTime(t, lib, s)
 	})
+}
+
+// checkPlainDateTime: if plainDateTime takes s, so do the library's
+// "date-time" check and the "time" rule's canonicalTime.
+func checkPlainDateTime(t *testing.T, lib func(any) error, s string) {
+	t.Helper()
+	if !plainDateTime(s) {
+		return
+	}
+	if err := lib(s); err != nil {
+		t.Errorf("plainDateTime(%q) is true, but the library rejects it: %v", s, err)
+	}
+	if _, err := canonicalTime(s); err != nil {
+		t.Errorf("plainDateTime(%q) is true, but canonicalTime rejects it: %v", s, err)
+	}
 }

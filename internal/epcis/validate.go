@@ -325,17 +325,26 @@ func countValues(v any, limit int) int {
 			if n > limit {
 				break
 			}
-			n += countValues(x, limit-n)
+			n += countMember(x, limit-n)
 		}
 	case []any:
 		for _, x := range v {
 			if n > limit {
 				break
 			}
-			n += countValues(x, limit-n)
+			n += countMember(x, limit-n)
 		}
 	}
 	return n
+}
+
+// countMember is countValues without a call for a scalar.
+func countMember(x any, limit int) int {
+	switch x.(type) {
+	case map[string]any, []any:
+		return countValues(x, limit)
+	}
+	return 1
 }
 
 // schemaApplies reports whether the schema has anything to say about an
