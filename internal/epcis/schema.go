@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -48,8 +49,111 @@ func compileECMARegexp(pattern string) (jsonschema.Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q := compileRE2Equivalent(pattern); q != nil {
+		return q, nil
+	}
 	re.MatchTimeout = regexpTimeout
 	return (*ecmaRegexp)(re), nil
+}
+
+// re2Regexp is a schema pattern that Go's regexp package matches exactly
+// as ECMAScript does (see compileRE2Equivalent), in linear time and
+// without a timeout; negated, it is ^(?!X) matched as "not ^X".
+type re2Regexp struct {
+	pattern string // as the schema writes it
+	re      *regexp.Regexp
+	negated bool
+}
+
+func (re *re2Regexp) MatchString(s string) bool { return re.re.MatchString(s) != re.negated }
+
+func (re *re2Regexp) String() string { return re.pattern }
+
+// compileRE2Equivalent compiles an ECMAScript pattern with Go's regexp
+// package when both read it alike, or returns nil. They do for a pattern
+// built only of ASCII letters, digits and the punctuation below as
+// literals, the escapes \d (ASCII digits in both, regexp2's ECMAScript mode
+// included) and \ before punctuation, classes of those without negation,
+// groups, alternation, the quantifiers * + ? {n} {n,} {n,m}, ^ at the very
+// start and $ at the very end (without the m flag, both mean the ends of
+// the string: neither lets $ match before a final newline). No "."
+// (ECMAScript's excludes \r and more), no \w, \s or \b, no (?…) but a
+// whole-pattern ^(?!X), which matches exactly where ^X does not: ^ ties
+// the lookahead to the start of the string. Such a pattern is a regular
+// expression over ASCII characters, so whether a string holds a match
+// does not depend on the engine's search order. A test compares the two
+// engines on every pattern of the schema.
+func compileRE2Equivalent(pattern string) *re2Regexp {
+	body, negated := pattern, false
+	if inner, ok := strings.CutPrefix(pattern, "^(?!"); ok && strings.HasSuffix(inner, ")") {
+		inner = inner[:len(inner)-1]
+		if !plainRegexp(inner) {
+			return nil
+		}
+		body, negated = "^(?:"+inner+")", true
+	} else if !plainRegexp(strings.TrimSuffix(strings.TrimPrefix(pattern, "^"), "$")) {
+		return nil
+	}
+	re, err := regexp.Compile(body)
+	if err != nil {
+		return nil
+	}
+	return &re2Regexp{pattern: pattern, re: re, negated: negated}
+}
+
+// plainRegexp reports whether p uses only the syntax compileRE2Equivalent
+// allows, without anchors, and has balanced parentheses and brackets.
+func plainRegexp(p string) bool {
+	depth, inClass := 0, false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(":/-,_@%=&~'\"#!<> ;", c) >= 0:
+		case c == '\\':
+			if i+1 == len(p) {
+				return false
+			}
+			i++
+			if p[i] != 'd' && strings.IndexByte(`.\/-+*?()[]{}|^$:`, p[i]) < 0 {
+				return false
+			}
+		case inClass:
+			switch c {
+			case ']':
+				inClass = false
+			case '+', '*', '?', '(', ')', '|', '{', '}', '$':
+			default:
+				return false // [, ^ and the rest
+			}
+		case c == '[':
+			if i+1 < len(p) && (p[i+1] == '^' || p[i+1] == ']') {
+				return false
+			}
+			inClass = true
+		case c == '(':
+			if i+1 < len(p) && p[i+1] == '?' {
+				return false
+			}
+			depth++
+		case c == ')':
+			if depth--; depth < 0 {
+				return false
+			}
+		case c == '|' || c == '+' || c == '*' || c == '?':
+		case c == '{':
+			j := i + 1
+			for j < len(p) && ('0' <= p[j] && p[j] <= '9' || p[j] == ',') {
+				j++
+			}
+			if j == i+1 || j == len(p) || p[j] != '}' || p[i+1] == ',' {
+				return false
+			}
+			i = j
+		default:
+			return false // ^ $ . } ] and the rest
+		}
+	}
+	return depth == 0 && !inClass
 }
 
 func (re *ecmaRegexp) MatchString(s string) bool {
