@@ -579,28 +579,31 @@ func quickURI(validate func(any) error) func(any) error {
 // opaqueURI reports whether s is scheme:rest, with rest not starting with
 // "/", and neither a "#" nor a control character in s.
 func opaqueURI(s string) bool {
-	colon := -1
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || !isScheme(s[:colon]) || colon+1 < len(s) && s[colon+1] == '/' {
+		return false
+	}
+	for i := colon + 1; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == 0x7f || c == '#' {
+			return false
+		}
+	}
+	return true
+}
+
+// isScheme reports whether s is a letter followed by letters, digits, "+",
+// "-" and ".".
+func isScheme(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c < ' ' || c == 0x7f || c == '#':
-			return false
-		case colon >= 0:
 		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
-			if i == 0 {
-				return false
-			}
-		case c == ':':
-			if i == 0 {
-				return false
-			}
-			colon = i
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
 		default:
-			return false // no scheme
+			return false
 		}
 	}
-	return colon > 0 && (colon+1 == len(s) || s[colon+1] != '/')
+	return true
 }
 
 // quickDateTime returns the library's "date-time" format check with a
