@@ -151,7 +151,7 @@ func TestRE2Equivalents(t *testing.T) {
 func TestCompileRE2Equivalent(t *testing.T) {
 	for _, p := range []string{`a.b`, `\w+`, `\s`, `\bx`, `(?=a)`, `(?:a)`, `^(?!a)b`, `^(?!a)|(b)`, `^(?!a)(b)`,
 		`[^a]`, `[]a]`, `[[]`, `a$b`, `a^b`, `é`, `\u0041`, `\x41`, `\1`, `(a)\1`, `\D`, `a{,2}`, `a{2`, `(a`, `a)`,
-		`[a`, `\`, `^^a`, `a$$`, `\ca`, `\0`} {
+		`[a`, `\`, `^^a`, `a$$`, `\ca`, `\0`, `^*a`, `(*a)`, `a|*b`, `a**`, `a+?+`, `a{1,2,3}`, `^{2}`, `({2})`, `a{}`} {
 		if q := compileRE2Equivalent(p); q != nil {
 			t.Errorf("pattern %s is given to Go's regexp", p)
 		}

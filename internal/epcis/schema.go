@@ -102,13 +102,18 @@ func compileRE2Equivalent(pattern string) *re2Regexp {
 }
 
 // plainRegexp reports whether p uses only the syntax compileRE2Equivalent
-// allows, without anchors, and has balanced parentheses and brackets.
+// allows, without anchors, with balanced parentheses and brackets, and
+// with each quantifier after something to repeat (a lazy "?" may follow
+// it).
 func plainRegexp(p string) bool {
 	depth, inClass := 0, false
+	// atom: the last token can take a quantifier; lazy: it is one, and
+	// a "?" may make it lazy.
+	atom, lazy := false, false
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		quantifier := false
 		switch {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(":/-,_@%=&~'\"#!<> ;", c) >= 0:
 		case c == '\\':
 			if i+1 == len(p) {
 				return false
@@ -117,6 +122,7 @@ func plainRegexp(p string) bool {
 			if p[i] != 'd' && strings.IndexByte(`.\/-+*?()[]{}|^$:`, p[i]) < 0 {
 				return false
 			}
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(":/-,_@%=&~'\"#!<> ;", c) >= 0:
 		case inClass:
 			switch c {
 			case ']':
@@ -139,19 +145,33 @@ func plainRegexp(p string) bool {
 			if depth--; depth < 0 {
 				return false
 			}
-		case c == '|' || c == '+' || c == '*' || c == '?':
+		case c == '|':
+		case c == '?' && lazy:
+			lazy = false
+			continue
+		case c == '+' || c == '*' || c == '?':
+			quantifier = true
 		case c == '{':
-			j := i + 1
+			j, commas := i+1, 0
 			for j < len(p) && ('0' <= p[j] && p[j] <= '9' || p[j] == ',') {
+				if p[j] == ',' {
+					commas++
+				}
 				j++
 			}
-			if j == i+1 || j == len(p) || p[j] != '}' || p[i+1] == ',' {
+			if j == i+1 || j == len(p) || p[j] != '}' || p[i+1] == ',' || commas > 1 {
 				return false
 			}
 			i = j
+			quantifier = true
 		default:
 			return false // ^ $ . } ] and the rest
 		}
+		if quantifier && !atom {
+			return false
+		}
+		atom = !quantifier && !inClass && c != '(' && c != '|'
+		lazy = quantifier
 	}
 	return depth == 0 && !inClass
 }
