@@ -505,3 +505,45 @@ func checkPlainDateTime(t *testing.T, lib func(any) error, s string) {
 		t.Errorf("plainDateTime(%q) is true, but canonicalTime rejects it: %v", s, err)
 	}
 }
+
+// FuzzPrecheck: on any JSON document, ValidateDocument reports the same
+// with and without the pre-check, and the pre-check's verdict on each
+// event agrees with the library. Seeds: the GS1 examples and a few odd
+// documents. Run with: go test -fuzz=FuzzPrecheck ./internal/epcis/
+func FuzzPrecheck(f *testing.F) {
+	for _, data := range readGS1JSON(f) {
+		f.Add(data)
+	}
+	for _, s := range []string{`{}`, `{"type": "ObjectEvent"}`, `{"type": "EPCISDocument", "epcisBody": {"eventList": [1, null, {}]}}`,
+		`{"type": "ObjectEvent", "action": "ADD", "epcList": ["a", "a"], "@context": ["x", "x"]}`,
+		`{"type": "ObjectEvent", "action": "OBSERVE", "ilmd": {}, "eventTime": "2005-04-03T20:33:60Z", "eventTimeZoneOffset": "+14:00"}`,
+		`{"type": "AssociationEvent", "action": "ADD", "parentID": "urn:x", "childEPCs": [], "bizStep": "urn:epcglobal:cbv:x"}`} {
+		f.Add([]byte(s))
+	}
+	s := compiledSchemas()
+	lib := libraryOnly(s)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := decodeValue(data)
+		if err != nil {
+			return
+		}
+		root, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		d := readDocument(root)
+		if len(d.events) > MaxEvents {
+			return
+		}
+		want := readDocument(root).validate(lib)
+		got := d.validate(s)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("library only (-) vs with the pre-check (+):\n%s", diff)
+		}
+		for i, ev := range d.events {
+			if schemaApplies(ev) && countValues(ev, MaxEventValues) <= MaxEventValues {
+				checkVerdict(t, fmt.Sprintf("event %d", i), s, s.eventSchema(ev), ev, map[verdict]int{})
+			}
+		}
+	})
+}
