@@ -197,11 +197,8 @@ func checkVerdict(t *testing.T, name string, s *schemas, sch *jsonschema.Schema,
 // examples by itself (otherwise it would save nothing).
 func TestPrecheckAcceptsExamples(t *testing.T) {
 	s := compiledSchemas()
-	for name, doc := range corpus(t) {
-		if _, ok := readGS1JSON(t)[name]; !ok {
-			continue
-		}
-		d := readDocument(doc)
+	for name := range readGS1JSON(t) {
+		d := readDocument(example(t, name))
 		if got := s.pre[s.root].check(d.shell, 0); got != accepted {
 			t.Errorf("%s: document: %v", name, got)
 		}
