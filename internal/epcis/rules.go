@@ -77,6 +77,14 @@ type eventCheck struct {
 	// when neither has one, or the event's cannot be read ("context"
 	// reports either, and no prefix can then be checked).
 	ctx *ldContext
+
+	rule string    // the rule being applied
+	out  []Problem // the problems found so far
+}
+
+// report is the addFunc of the rule being applied.
+func (c *eventCheck) report(field, format string, args ...any) {
+	c.out = append(c.out, Problem{Field: field, Rule: c.rule, Message: fmt.Sprintf(format, args...)})
 }
 
 // eventRule checks one event.
@@ -129,16 +137,15 @@ func (d *document) eventRuleProblems(i int) []Problem {
 			c.ctx = ctx
 		}
 	}
-	var out []Problem
+	add := c.report
 	for _, r := range eventRules {
 		if d.single && r.name == RuleContext {
 			continue // the event is the document: checkDocumentContext has read its @context
 		}
-		r.check(c, func(field, format string, args ...any) {
-			out = append(out, Problem{Field: field, Rule: r.name, Message: fmt.Sprintf(format, args...)})
-		})
+		c.rule = r.name
+		r.check(c, add)
 	}
-	return out
+	return c.out
 }
 
 // rootEvent is the event a problem of the top-level object belongs to: -1
@@ -214,6 +221,31 @@ var (
 		"percRank", "percValue", "uom"}
 )
 
+// fieldSet is a list of standard members as a set.
+type fieldSet map[string]bool
+
+func setOf(names []string) fieldSet {
+	s := make(fieldSet, len(names))
+	for _, n := range names {
+		s[n] = true
+	}
+	return s
+}
+
+var (
+	documentFieldSet         = setOf(documentFields)
+	headerFieldSet           = setOf([]string{"epcisMasterData"})
+	bodyFieldSet             = setOf([]string{"eventList", "queryResults"})
+	queryResultsFieldSet     = setOf([]string{"queryName", "subscriptionID", "resultsBody"})
+	resultsBodyFieldSet      = setOf([]string{"eventList", "vocabularyList"})
+	eventFieldSet            = setOf(eventFields)
+	locationFieldSet         = setOf(locationFields)
+	errorDeclarationFieldSet = setOf(errorDeclarationFields)
+	sensorElementFieldSet    = setOf(sensorElementFields)
+	sensorMetadataFieldSet   = setOf(sensorMetadataFields)
+	sensorReportFieldSet     = setOf(sensorReportFields)
+)
+
 // sensorNumberFields are the sensorReport members the schema types as
 // numbers (its "decimal" definition); a test checks the list against it.
 var sensorNumberFields = []string{"value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"}
@@ -224,11 +256,11 @@ func checkDocumentExtensions(d *document, add func(int, string, string, ...any))
 	}
 	ev := d.rootEvent()
 	x := extensionChecker{ctx: d.ctx, add: func(field, format string, args ...any) { add(ev, field, format, args...) }}
-	x.members("", d.root, documentFields)
-	x.members("/epcisHeader", d.root["epcisHeader"], []string{"epcisMasterData"})
-	x.members("/epcisBody", d.root["epcisBody"], []string{"eventList", "queryResults"})
-	x.members("/epcisBody/queryResults", lookup(d.root, "/epcisBody/queryResults"), []string{"queryName", "subscriptionID", "resultsBody"})
-	x.members("/epcisBody/queryResults/resultsBody", lookup(d.root, "/epcisBody/queryResults/resultsBody"), []string{"eventList", "vocabularyList"})
+	x.members("", d.root, documentFieldSet)
+	x.members("/epcisHeader", d.root["epcisHeader"], headerFieldSet)
+	x.members("/epcisBody", d.root["epcisBody"], bodyFieldSet)
+	x.members("/epcisBody/queryResults", lookup(d.root, "/epcisBody/queryResults"), queryResultsFieldSet)
+	x.members("/epcisBody/queryResults/resultsBody", lookup(d.root, "/epcisBody/queryResults/resultsBody"), resultsBodyFieldSet)
 }
 
 func checkEventExtensions(c *eventCheck, add addFunc) {
@@ -236,20 +268,26 @@ func checkEventExtensions(c *eventCheck, add addFunc) {
 		return
 	}
 	x := extensionChecker{ctx: c.ctx, add: add}
-	x.members("", c.ev, eventFields)
-	x.members("/readPoint", c.ev["readPoint"], locationFields)
-	x.members("/bizLocation", c.ev["bizLocation"], locationFields)
-	x.members("/errorDeclaration", c.ev["errorDeclaration"], errorDeclarationFields)
+	x.members("", c.ev, eventFieldSet)
+	x.members("/readPoint", c.ev["readPoint"], locationFieldSet)
+	x.members("/bizLocation", c.ev["bizLocation"], locationFieldSet)
+	x.members("/errorDeclaration", c.ev["errorDeclaration"], errorDeclarationFieldSet)
 	x.members("/ilmd", c.ev["ilmd"], nil)
 	elems, _ := c.ev["sensorElementList"].([]any)
 	for i, el := range elems {
-		p := indexPointer("/sensorElementList", i)
-		x.members(p, el, sensorElementFields)
+		// The pointers are written only for objects with extensions.
 		m, _ := el.(map[string]any)
-		x.members(p+"/sensorMetadata", m["sensorMetadata"], sensorMetadataFields)
+		md := m["sensorMetadata"]
 		reports, _ := m["sensorReport"].([]any)
+		if !hasExtension(el, sensorElementFieldSet) && !hasExtension(md, sensorMetadataFieldSet) &&
+			!slices.ContainsFunc(reports, func(rep any) bool { return hasExtension(rep, sensorReportFieldSet) }) {
+			continue
+		}
+		p := indexPointer("/sensorElementList", i)
+		x.members(p, el, sensorElementFieldSet)
+		x.members(p+"/sensorMetadata", md, sensorMetadataFieldSet)
 		for j, rep := range reports {
-			x.members(indexPointer(p+"/sensorReport", j), rep, sensorReportFields)
+			x.members(indexPointer(p+"/sensorReport", j), rep, sensorReportFieldSet)
 		}
 	}
 }
@@ -262,22 +300,36 @@ type extensionChecker struct {
 }
 
 // members checks the members of v (when an object) other than std.
-func (x extensionChecker) members(base string, v any, std []string) {
+func (x extensionChecker) members(base string, v any, std fieldSet) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return
 	}
 	for k, val := range obj {
-		if !slices.Contains(std, k) {
+		if !std[k] {
 			x.extension(base, k, val, 0)
 		}
 	}
 }
 
+// hasExtension reports whether v is an object with members other than
+// std.
+func hasExtension(v any, std fieldSet) bool {
+	obj, _ := v.(map[string]any)
+	for k := range obj {
+		if !std[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// extension checks member key of the object at base. Its pointer is
+// written only when needed: for a problem, or for the members of its
+// value.
 func (x extensionChecker) extension(base, key string, v any, depth int) {
-	field := childPointer(base, key)
 	if depth > maxDepth {
-		x.add(field, "extension nested more than %d levels deep", maxDepth)
+		x.add(childPointer(base, key), "extension nested more than %d levels deep", maxDepth)
 		return
 	}
 	if key == "@context" {
@@ -285,12 +337,15 @@ func (x extensionChecker) extension(base, key string, v any, depth int) {
 	}
 	if !strings.HasPrefix(key, "@") { // JSON-LD keywords (@id, @value, @type…) name no property
 		if msg := x.ctx.undeclared(key); msg != "" {
-			x.add(field, "%s", msg)
+			x.add(childPointer(base, key), "%s", msg)
 		}
 	}
-	x.value(field, v, depth+1)
+	if isContainer(v) {
+		x.value(childPointer(base, key), v, depth+1)
+	}
 }
 
+// value checks the members nested in v; a scalar has none.
 func (x extensionChecker) value(field string, v any, depth int) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -299,9 +354,19 @@ func (x extensionChecker) value(field string, v any, depth int) {
 		}
 	case []any:
 		for i, el := range v {
-			x.value(indexPointer(field, i), el, depth+1)
+			if isContainer(el) {
+				x.value(indexPointer(field, i), el, depth+1)
+			}
 		}
 	}
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // undeclared explains why an extension member name cannot be expanded to
@@ -334,6 +399,9 @@ func checkDocumentTimes(d *document, add func(int, string, string, ...any)) {
 	}
 }
 
+// sensorMetadataTimes are the timestamps of sensorMetadata.
+var sensorMetadataTimes = []string{"time", "startTime", "endTime"}
+
 func checkEventTimes(c *eventCheck, add addFunc) {
 	check := func(field string, v any) {
 		if msg := timeProblem(v); msg != "" {
@@ -348,16 +416,21 @@ func checkEventTimes(c *eventCheck, add addFunc) {
 	elems, _ := c.ev["sensorElementList"].([]any)
 	for i, el := range elems {
 		m, _ := el.(map[string]any)
-		p := indexPointer("/sensorElementList", i)
+		// The pointers are written only for a problem.
+		p := func() string { return indexPointer("/sensorElementList", i) }
 		if md, ok := m["sensorMetadata"].(map[string]any); ok {
-			for _, k := range []string{"time", "startTime", "endTime"} {
-				check(p+"/sensorMetadata/"+k, md[k])
+			for _, k := range sensorMetadataTimes {
+				if msg := timeProblem(md[k]); msg != "" {
+					add(p()+"/sensorMetadata/"+k, "%s", msg)
+				}
 			}
 		}
 		reports, _ := m["sensorReport"].([]any)
 		for j, rep := range reports {
 			if r, ok := rep.(map[string]any); ok {
-				check(indexPointer(p+"/sensorReport", j)+"/time", r["time"])
+				if msg := timeProblem(r["time"]); msg != "" {
+					add(indexPointer(p()+"/sensorReport", j)+"/time", "%s", msg)
+				}
 			}
 		}
 	}
@@ -367,7 +440,7 @@ func checkEventTimes(c *eventCheck, add addFunc) {
 // absent, or not a string (the schema's to report).
 func timeProblem(v any) string {
 	s, ok := v.(string)
-	if !ok {
+	if !ok || plainDateTime(s) { // canonicalTime takes every plain date-time (a test checks)
 		return ""
 	}
 	switch _, err := canonicalTime(s); err {
@@ -485,18 +558,19 @@ func checkSensorValues(c *eventCheck, add addFunc) {
 			if !ok {
 				continue
 			}
-			p := indexPointer(indexPointer("/sensorElementList", i)+"/sensorReport", j)
+			// The pointer is written only for a problem.
+			p := func() string { return indexPointer(indexPointer("/sensorElementList", i)+"/sensorReport", j) }
 			for _, k := range sensorNumberFields {
 				if v, ok := r[k]; ok {
 					if _, isNum := v.(json.Number); !isNum {
-						add(p+"/"+k, "want a number, got %s", jsonKind(v))
+						add(p()+"/"+k, "want a number, got %s", jsonKind(v))
 					}
 				}
 			}
 			lo, okLo := r["minValue"].(json.Number)
 			hi, okHi := r["maxValue"].(json.Number)
 			if okLo && okHi && numberValue(lo) > numberValue(hi) {
-				add(p+"/minValue", "minValue %s is greater than maxValue %s", lo, hi)
+				add(p()+"/minValue", "minValue %s is greater than maxValue %s", lo, hi)
 			}
 		}
 	}

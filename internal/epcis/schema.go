@@ -4,9 +4,11 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -47,8 +49,131 @@ func compileECMARegexp(pattern string) (jsonschema.Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q := compileRE2Equivalent(pattern); q != nil {
+		return q, nil
+	}
 	re.MatchTimeout = regexpTimeout
 	return (*ecmaRegexp)(re), nil
+}
+
+// re2Regexp is a schema pattern that Go's regexp package matches exactly
+// as ECMAScript does (see compileRE2Equivalent), in linear time and
+// without a timeout; negated, it is ^(?!X) matched as "not ^X".
+type re2Regexp struct {
+	pattern string // as the schema writes it
+	re      *regexp.Regexp
+	negated bool
+}
+
+func (re *re2Regexp) MatchString(s string) bool { return re.re.MatchString(s) != re.negated }
+
+func (re *re2Regexp) String() string { return re.pattern }
+
+// compileRE2Equivalent compiles an ECMAScript pattern with Go's regexp
+// package when both read it alike, or returns nil. They do for a pattern
+// built only of ASCII letters, digits and the punctuation below as
+// literals, the escapes \d (ASCII digits in both, regexp2's ECMAScript mode
+// included) and \ before punctuation, classes of those without negation,
+// groups, alternation, the quantifiers * + ? {n} {n,} {n,m}, ^ at the very
+// start and $ at the very end (without the m flag, both mean the ends of
+// the string: neither lets $ match before a final newline). No "."
+// (ECMAScript's excludes \r and more), no \w, \s or \b, no (?…) but a
+// whole-pattern ^(?!X), which matches exactly where ^X does not: ^ ties
+// the lookahead to the start of the string. Such a pattern is a regular
+// expression over ASCII characters, so whether a string holds a match
+// does not depend on the engine's search order. A test compares the two
+// engines on every pattern of the schema.
+func compileRE2Equivalent(pattern string) *re2Regexp {
+	body, negated := pattern, false
+	if inner, ok := strings.CutPrefix(pattern, "^(?!"); ok && strings.HasSuffix(inner, ")") {
+		inner = inner[:len(inner)-1]
+		if !plainRegexp(inner) {
+			return nil
+		}
+		body, negated = "^(?:"+inner+")", true
+	} else if !plainRegexp(strings.TrimSuffix(strings.TrimPrefix(pattern, "^"), "$")) {
+		return nil
+	}
+	re, err := regexp.Compile(body)
+	if err != nil {
+		return nil
+	}
+	return &re2Regexp{pattern: pattern, re: re, negated: negated}
+}
+
+// plainRegexp reports whether p uses only the syntax compileRE2Equivalent
+// allows, without anchors, with balanced parentheses and brackets, and
+// with each quantifier after something to repeat (a lazy "?" may follow
+// it).
+func plainRegexp(p string) bool {
+	depth, inClass := 0, false
+	// atom: the last token can take a quantifier; lazy: it is one, and
+	// a "?" may make it lazy.
+	atom, lazy := false, false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		quantifier := false
+		switch {
+		case c == '\\':
+			if i+1 == len(p) {
+				return false
+			}
+			i++
+			if p[i] != 'd' && strings.IndexByte(`.\/-+*?()[]{}|^$:`, p[i]) < 0 {
+				return false
+			}
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(":/-,_@%=&~'\"#!<> ;", c) >= 0:
+		case inClass:
+			switch c {
+			case ']':
+				inClass = false
+			case '+', '*', '?', '(', ')', '|', '{', '}', '$':
+			default:
+				return false // [, ^ and the rest
+			}
+		case c == '[':
+			if i+1 < len(p) && (p[i+1] == '^' || p[i+1] == ']') {
+				return false
+			}
+			inClass = true
+		case c == '(':
+			if i+1 < len(p) && p[i+1] == '?' {
+				return false
+			}
+			depth++
+		case c == ')':
+			if depth--; depth < 0 {
+				return false
+			}
+		case c == '|':
+		case c == '?' && lazy:
+			lazy = false
+			continue
+		case c == '+' || c == '*' || c == '?':
+			quantifier = true
+		case c == '{':
+			j, commas := i+1, 0
+			for j < len(p) && ('0' <= p[j] && p[j] <= '9' || p[j] == ',') {
+				if p[j] == ',' {
+					commas++
+				}
+				j++
+			}
+			if j == i+1 || j == len(p) || p[j] != '}' || p[i+1] == ',' || commas > 1 {
+				return false
+			}
+			i = j
+			quantifier = true
+		default:
+			return false // ^ $ . } ] and the rest
+		}
+		if quantifier && !atom {
+			return false
+		}
+		atom = !quantifier && !inClass && c != '(' && c != '|'
+		lazy = quantifier
+	}
+	return depth == 0 && !inClass
 }
 
 func (re *ecmaRegexp) MatchString(s string) bool {
@@ -68,6 +193,9 @@ type schemas struct {
 	// this definition (its if/then chain selects it and nothing else), so
 	// validating against it directly skips five failing "if" tests.
 	byType map[string]*jsonschema.Schema
+	// pre holds the pre-check's form of root, event and byType (see
+	// fastNode); nil leaves every value to the library.
+	pre fastCompiler
 }
 
 // compiledSchemas compiles the embedded schema on first use.
@@ -129,7 +257,22 @@ func compileSchemas(fast bool) (*schemas, error) {
 			return nil, err
 		}
 	}
+	s.pre = fastCompiler{}
+	s.pre.node(s.root)
+	s.pre.node(s.event)
+	for _, sch := range s.byType {
+		s.pre.node(sch)
+	}
 	return s, nil
+}
+
+// failures is schemaFailures, skipped for a value the pre-check finds
+// valid.
+func (s *schemas) failures(sch *jsonschema.Schema, v any) ([]failure, []alternatives) {
+	if n := s.pre[sch]; n != nil && n.check(v, 0) == accepted {
+		return nil, nil
+	}
+	return schemaFailures(sch, v)
 }
 
 // preferEnums moves, in every anyOf of the schema, the alternatives that
@@ -182,8 +325,10 @@ type nameCheck struct {
 	ptr    string             // JSON pointer to P in the schema
 	sch    *jsonschema.Schema // P
 
-	mu    sync.RWMutex
-	known map[string]bool // name → valid
+	// known maps names to their verdicts. Readers load it without a
+	// lock; a writer, under mu, stores a copy with the new name added.
+	known atomic.Pointer[map[string]bool]
+	mu    sync.Mutex
 }
 
 // maxKnownNames bounds each cache: property names are the sender's to
@@ -203,7 +348,8 @@ func cacheNameChecks(v any, ptr string) []*nameCheck {
 			out = append(out, cacheNameChecks(v[k], childPointer(ptr, k))...)
 		}
 		if p, ok := v["propertyNames"]; ok && p != nil {
-			nc := &nameCheck{ptr: childPointer(ptr, "propertyNames"), known: map[string]bool{}}
+			nc := &nameCheck{ptr: childPointer(ptr, "propertyNames")}
+			nc.known.Store(&map[string]bool{})
 			nc.format = "bulkhead-property-names:" + nc.ptr
 			delete(v, "propertyNames")
 			allOf, _ := v["allOf"].([]any)
@@ -238,17 +384,19 @@ func (nc *nameCheck) validate(v any) error {
 }
 
 func (nc *nameCheck) valid(name string) bool {
-	nc.mu.RLock()
-	ok, known := nc.known[name]
-	nc.mu.RUnlock()
-	if known {
+	if ok, known := (*nc.known.Load())[name]; known {
 		return ok
 	}
-	ok = nc.sch.Validate(name) == nil
+	ok := nc.sch.Validate(name) == nil
 	if len(name) <= maxKnownLength {
 		nc.mu.Lock()
-		if len(nc.known) < maxKnownNames {
-			nc.known[name] = ok
+		if old := *nc.known.Load(); len(old) < maxKnownNames {
+			known := make(map[string]bool, len(old)+1)
+			for k, v := range old {
+				known[k] = v
+			}
+			known[name] = ok
+			nc.known.Store(&known)
 		}
 		nc.mu.Unlock()
 	}

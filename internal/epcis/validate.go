@@ -272,7 +272,7 @@ func (d *document) validate(s *schemas) *Report {
 		var defs []failure
 		var alts []alternatives
 		if d.typ == "EPCISDocument" || d.typ == "EPCISQueryDocument" {
-			defs, alts = schemaFailures(s.root, d.shell)
+			defs, alts = s.failures(s.root, d.shell)
 		}
 		r.Problems = append(r.Problems, resolve(-1, "", docRules, defs, alts)...)
 	}
@@ -300,7 +300,7 @@ func (d *document) validate(s *schemas) *Report {
 			if d.single {
 				sch = s.root
 			}
-			defs, alts = schemaFailures(sch, ev)
+			defs, alts = s.failures(sch, ev)
 		}
 		results[i] = resolve(i, id, rules, defs, alts)
 	}
@@ -325,17 +325,26 @@ func countValues(v any, limit int) int {
 			if n > limit {
 				break
 			}
-			n += countValues(x, limit-n)
+			n += countMember(x, limit-n)
 		}
 	case []any:
 		for _, x := range v {
 			if n > limit {
 				break
 			}
-			n += countValues(x, limit-n)
+			n += countMember(x, limit-n)
 		}
 	}
 	return n
+}
+
+// countMember is countValues without a call for a scalar.
+func countMember(x any, limit int) int {
+	switch x.(type) {
+	case map[string]any, []any:
+		return countValues(x, limit)
+	}
+	return 1
 }
 
 // schemaApplies reports whether the schema has anything to say about an
