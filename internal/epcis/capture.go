@@ -2,7 +2,6 @@ package epcis
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -96,7 +95,7 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 	}
 	p := &Prepared{Report: d.validate(compiledSchemas()), Events: make([]PreparedEvent, len(d.events))}
 	if c, ok := obj["@context"]; ok {
-		if p.Context, err = json.Marshal(c); err != nil {
+		if p.Context, err = marshalTree(c); err != nil {
 			return nil, err
 		}
 	}
@@ -148,11 +147,9 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 			errs[i] = err
 			return
 		}
-		// The event map is the caller's only through doc; stamping it is
-		// safe, and costs less than copying it.
-		ev["recordTime"] = rt
-		ev["eventID"] = pe.EventID
-		b, err := json.Marshal(ev)
+		// The JSON is the event's with recordTime and eventID stamped, as
+		// json.Marshal writes it (the map itself is left as it is).
+		b, err := marshalEvent(ev, keyValue{"recordTime", rt}, keyValue{"eventID", pe.EventID})
 		if err != nil {
 			errs[i] = &Error{Index: i, EventID: pe.EventID, Err: err}
 			return

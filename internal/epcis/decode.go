@@ -262,47 +262,56 @@ func (d *fastDecoder) escapedString(start int) (string, error) {
 	return "", errDecode
 }
 
-// number reads a number literal as JSON defines it:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// number reads a number literal.
 func (d *fastDecoder) number() (any, error) {
-	start, i := d.pos, d.pos
-	data := d.data
-	if data[i] == '-' {
+	end := scanNumber(d.src, d.pos)
+	if end < 0 {
+		return nil, errDecode
+	}
+	n := json.Number(d.src[d.pos:end])
+	d.pos = end
+	return n, nil
+}
+
+// scanNumber returns the end of the number literal at s[i:], as JSON
+// defines it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; -1 if there is
+// none.
+func scanNumber(s string, i int) int {
+	if i < len(s) && s[i] == '-' {
 		i++
 	}
 	switch {
-	case i < len(data) && data[i] == '0':
+	case i < len(s) && s[i] == '0':
 		i++
-	case i < len(data) && '1' <= data[i] && data[i] <= '9':
-		for i < len(data) && isDigit(data[i]) {
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
 	default:
-		return nil, errDecode
+		return -1
 	}
-	if i < len(data) && data[i] == '.' {
+	if i < len(s) && s[i] == '.' {
 		i++
-		if i >= len(data) || !isDigit(data[i]) {
-			return nil, errDecode
+		if i >= len(s) || !isDigit(s[i]) {
+			return -1
 		}
-		for i < len(data) && isDigit(data[i]) {
+		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
 	}
-	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if i >= len(data) || !isDigit(data[i]) {
-			return nil, errDecode
+		if i >= len(s) || !isDigit(s[i]) {
+			return -1
 		}
-		for i < len(data) && isDigit(data[i]) {
+		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
 	}
-	d.pos = i
-	return json.Number(d.src[start:i]), nil
+	return i
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -1,0 +1,167 @@
+package epcis
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// This file writes decoded JSON (the tree decodeValue builds) back as JSON,
+// byte for byte as json.Marshal writes it: object members sorted by key,
+// strings escaped as encoding/json escapes them (HTML characters included),
+// numbers as written. It does without reflection and sorts keys in one
+// reused slice, which makes it several times cheaper than json.Marshal on
+// the events Prepare stores.
+
+// jsonEncoder appends JSON to buf.
+type jsonEncoder struct {
+	buf  []byte
+	keys []string // the keys of the objects being written, innermost last
+}
+
+var encoderPool = sync.Pool{New: func() any { return &jsonEncoder{buf: make([]byte, 0, 2048)} }}
+
+// marshalEvent returns the JSON of an event as json.Marshal would write it
+// with the members of set added or replacing those of ev (ev itself is not
+// changed).
+func marshalEvent(ev map[string]any, set ...keyValue) ([]byte, error) {
+	e := encoderPool.Get().(*jsonEncoder)
+	defer encoderPool.Put(e)
+	e.buf = e.buf[:0]
+	if err := e.object(ev, set); err != nil {
+		return nil, err
+	}
+	return slices.Clone(e.buf), nil
+}
+
+// marshalTree returns the JSON of a decoded value as json.Marshal would
+// write it.
+func marshalTree(v any) ([]byte, error) {
+	e := encoderPool.Get().(*jsonEncoder)
+	defer encoderPool.Put(e)
+	e.buf = e.buf[:0]
+	if err := e.value(v); err != nil {
+		return nil, err
+	}
+	return slices.Clone(e.buf), nil
+}
+
+func (e *jsonEncoder) value(v any) error {
+	switch v := v.(type) {
+	case nil:
+		e.buf = append(e.buf, "null"...)
+	case string:
+		e.string(v)
+	case json.Number:
+		if v == "" || !validNumber(string(v)) {
+			return e.marshal(v) // json.Marshal's own treatment and error
+		}
+		e.buf = append(e.buf, v...)
+	case bool:
+		e.buf = strconv.AppendBool(e.buf, v)
+	case map[string]any:
+		if v == nil {
+			e.buf = append(e.buf, "null"...)
+			return nil
+		}
+		return e.object(v, nil)
+	case []any:
+		if v == nil {
+			e.buf = append(e.buf, "null"...)
+			return nil
+		}
+		e.buf = append(e.buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			if err := e.value(x); err != nil {
+				return err
+			}
+		}
+		e.buf = append(e.buf, ']')
+	default:
+		return e.marshal(v)
+	}
+	return nil
+}
+
+// marshal appends what json.Marshal writes for v: for values the decoder
+// never builds.
+func (e *jsonEncoder) marshal(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	e.buf = append(e.buf, b...)
+	return nil
+}
+
+// object writes obj with the members of set added or replacing its own.
+func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
+	base := len(e.keys)
+	for k := range obj {
+		if _, ok := setValue(set, k); !ok {
+			e.keys = append(e.keys, k)
+		}
+	}
+	for _, kv := range set {
+		if !slices.Contains(e.keys[base:], kv.key) { // a key set twice: the last value wins
+			e.keys = append(e.keys, kv.key)
+		}
+	}
+	n := len(e.keys) - base
+	slices.Sort(e.keys[base:])
+	e.buf = append(e.buf, '{')
+	for i := range n {
+		k := e.keys[base+i] // e.keys may have moved: index it afresh
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.string(k)
+		e.buf = append(e.buf, ':')
+		v, ok := setValue(set, k)
+		if !ok {
+			v = obj[k]
+		}
+		if err := e.value(v); err != nil {
+			clear(e.keys[base:])
+			e.keys = e.keys[:base]
+			return err
+		}
+	}
+	e.buf = append(e.buf, '}')
+	clear(e.keys[base:])
+	e.keys = e.keys[:base]
+	return nil
+}
+
+// string writes s quoted. Text that needs no escape (printable ASCII other
+// than " \ < > &) is copied; anything else is left to json.Marshal, whose
+// escaping is the reference.
+func (e *jsonEncoder) string(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			e.buf = append(e.buf, b...)
+			return
+		}
+	}
+	e.buf = append(e.buf, '"')
+	e.buf = append(e.buf, s...)
+	e.buf = append(e.buf, '"')
+}
+
+// validNumber reports whether s is a JSON number literal.
+func validNumber(s string) bool { return scanNumber(s, 0) == len(s) }
+
+// setValue returns the value of the last member named key.
+func setValue(kvs []keyValue, key string) (any, bool) {
+	for i := len(kvs) - 1; i >= 0; i-- {
+		if kvs[i].key == key {
+			return kvs[i].val, true
+		}
+	}
+	return nil, false
+}
