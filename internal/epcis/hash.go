@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 )
 
 // Version is the algorithm version each hash names: the CBV release that
@@ -139,12 +140,18 @@ func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
 		}
 		ec = &canonicaliser{ctx: ctx, ignore: c.ignore}
 	}
-	pre, err := ec.event(ev)
+	bp := preHashPool.Get().(*[]byte)
+	defer preHashPool.Put(bp)
+	pre, err := ec.event((*bp)[:0], ev)
+	*bp = pre
 	if err != nil {
 		return EventHash{}, eventError(err, i, id)
 	}
-	return EventHash{Index: i, EventID: id, PreHash: pre, Hash: HashPreHash(pre)}, nil
+	return EventHash{Index: i, EventID: id, PreHash: string(pre), Hash: hashID(sha256.Sum256(pre))}, nil
 }
+
+// preHashPool holds buffers to write pre-hash strings in.
+var preHashPool = sync.Pool{New: func() any { b := make([]byte, 0, preHashSize); return &b }}
 
 func eventError(err error, i int, id string) *Error {
 	e := &Error{Index: i, EventID: id, Err: err}
@@ -184,6 +191,15 @@ func hashMap(event map[string]any) (EventHash, error) {
 // HashPreHash returns the event hash ID of a canonical pre-hash string: its
 // SHA-256 digest in hex, in an RFC 6920 "ni" URI naming the CBV version.
 func HashPreHash(preHash string) string {
-	sum := sha256.Sum256([]byte(preHash))
-	return "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=" + Version
+	return hashID(sha256.Sum256([]byte(preHash)))
+}
+
+// hashID writes a SHA-256 digest as an event hash ID.
+func hashID(sum [sha256.Size]byte) string {
+	const head, tail = "ni:///sha-256;", "?ver=" + Version
+	var b [len(head) + 2*sha256.Size + len(tail)]byte
+	copy(b[:], head)
+	hex.Encode(b[len(head):], sum[:])
+	copy(b[len(head)+2*sha256.Size:], tail)
+	return string(b[:])
 }
