@@ -152,20 +152,20 @@ func contains(list []string, s string) bool {
 
 // dlEscape percent-encodes a Digital Link path value: everything except
 // letters, digits and - . _ ~ ' is written as %XX with upper-case hex.
-func dlEscape(s string) string {
+func dlEscape(s string) string { return string(appendDLEscape(nil, s)) }
+
+// appendDLEscape appends s percent-encoded as dlEscape writes it.
+func appendDLEscape(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
-	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if isDLSafe(c) {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
-	return b.String()
+	return b
 }
 
 func isDLSafe(c byte) bool {
@@ -232,171 +232,214 @@ func epcURNToDL(s string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	parts := strings.Split(body, ".")
-	for i, p := range parts {
-		dec, ok := urnUnescape(p)
+	// No scheme has more than five components.
+	var buf [5]string
+	n := 0
+	for {
+		if n == len(buf) {
+			return "", false
+		}
+		part, more, found := strings.Cut(body, ".")
+		dec, ok := urnUnescape(part)
 		if !ok {
 			return "", false
 		}
-		parts[i] = dec
+		buf[n] = dec
+		n++
+		if !found {
+			break
+		}
+		body = more
 	}
+	parts := buf[:n]
+	var out [128]byte
+	b := append(out[:0], canonicalDLBase...)
 	switch kind {
 	case "id":
-		return epcIDToDL(scheme, parts)
+		b, ok = appendEPCIDToDL(b, scheme, parts)
 	case "class":
-		if scheme == "lgtin" && len(parts) == 3 && parts[2] != "" {
-			gtin, ok := gtinFrom(parts[0], parts[1])
-			if !ok {
-				return "", false
+		if ok = scheme == "lgtin" && len(parts) == 3 && parts[2] != ""; ok {
+			b = append(b, "01/"...)
+			if b, ok = appendGTIN(b, parts[0], parts[1]); ok {
+				b = append(b, "/10/"...)
+				b = appendDLEscape(b, parts[2])
 			}
-			return canonicalDLBase + "01/" + gtin + "/10/" + dlEscape(parts[2]), true
 		}
 	case "idpat":
-		if scheme == "sgtin" && len(parts) == 3 && parts[2] == "*" {
-			gtin, ok := gtinFrom(parts[0], parts[1])
-			if !ok {
-				return "", false
-			}
-			return canonicalDLBase + "01/" + gtin, true
+		if ok = scheme == "sgtin" && len(parts) == 3 && parts[2] == "*"; ok {
+			b = append(b, "01/"...)
+			b, ok = appendGTIN(b, parts[0], parts[1])
 		}
+	default:
+		ok = false
 	}
-	return "", false
+	if !ok {
+		return "", false
+	}
+	return string(b), true
 }
 
-func epcIDToDL(scheme string, p []string) (string, bool) {
-	fail := func() (string, bool) { return "", false }
+// appendEPCIDToDL appends to b (the canonical Digital Link base) the path of
+// an EPC pure identity of scheme with components p.
+func appendEPCIDToDL(b []byte, scheme string, p []string) ([]byte, bool) {
+	ok := true
 	switch scheme {
 	case "sgtin", "upui":
 		if len(p) != 3 || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		gtin, ok := gtinFrom(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "01/"...)
+		if b, ok = appendGTIN(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		q := "21"
 		if scheme == "upui" {
-			q = "235"
+			b = append(b, "/235/"...)
+		} else {
+			b = append(b, "/21/"...)
 		}
-		return canonicalDLBase + "01/" + gtin + "/" + q + "/" + dlEscape(p[2]), true
+		return appendDLEscape(b, p[2]), true
 	case "sscc":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
-			return fail()
+			return b, false
 		}
-		d := p[1][:1] + p[0] + p[1][1:]
-		return canonicalDLBase + "00/" + d + string(checkDigit(d)), true
+		b = append(b, "00/"...)
+		at := len(b)
+		b = append(b, p[1][:1]...)
+		b = append(b, p[0]...)
+		b = append(b, p[1][1:]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "sgln":
-		if len(p) != 3 {
-			return fail()
+		if len(p) != 3 || p[2] == "" {
+			return b, false
 		}
-		gln, ok := key13(p[0], p[1])
-		if !ok || p[2] == "" {
-			return fail()
+		b = append(b, "414/"...)
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		out := canonicalDLBase + "414/" + gln
 		if p[2] != "0" {
-			out += "/254/" + dlEscape(p[2])
+			b = append(b, "/254/"...)
+			b = appendDLEscape(b, p[2])
 		}
-		return out, true
+		return b, true
 	case "pgln":
 		if len(p) != 2 {
-			return fail()
+			return b, false
 		}
-		gln, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
-		}
-		return canonicalDLBase + "417/" + gln, true
+		b = append(b, "417/"...)
+		return appendKey13(b, p[0], p[1])
 	case "grai":
 		if len(p) != 3 || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		k, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "8003/0"...)
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		return canonicalDLBase + "8003/0" + k + dlEscape(p[2]), true
+		return appendDLEscape(b, p[2]), true
 	case "giai":
 		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "8004/" + p[0] + dlEscape(p[1]), true
+		b = append(b, "8004/"...)
+		b = append(b, p[0]...)
+		return appendDLEscape(b, p[1]), true
 	case "gsrn", "gsrnp":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
-			return fail()
+			return b, false
 		}
-		ai := "8018/"
 		if scheme == "gsrnp" {
-			ai = "8017/"
+			b = append(b, "8017/"...)
+		} else {
+			b = append(b, "8018/"...)
 		}
-		d := p[0] + p[1]
-		return canonicalDLBase + ai + d + string(checkDigit(d)), true
+		at := len(b)
+		b = append(b, p[0]...)
+		b = append(b, p[1]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "gdti", "sgcn":
 		if len(p) != 3 {
-			return fail()
+			return b, false
 		}
-		k, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
-		}
-		ai := "253/"
 		if scheme == "sgcn" {
 			if !isDigits(p[2]) {
-				return fail()
+				return b, false
 			}
-			ai = "255/"
+			b = append(b, "255/"...)
+		} else {
+			b = append(b, "253/"...)
 		}
-		return canonicalDLBase + ai + k + dlEscape(p[2]), true
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
+		}
+		return appendDLEscape(b, p[2]), true
 	case "cpi":
 		if len(p) != 3 || !companyPrefix(p[0]) || p[1] == "" || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "8010/" + dlEscape(p[0]+p[1]) + "/8011/" + dlEscape(p[2]), true
+		b = append(b, "8010/"...)
+		b = appendDLEscape(b, p[0])
+		b = appendDLEscape(b, p[1])
+		b = append(b, "/8011/"...)
+		return appendDLEscape(b, p[2]), true
 	case "ginc":
 		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "401/" + dlEscape(p[0]+p[1]), true
+		b = append(b, "401/"...)
+		b = appendDLEscape(b, p[0])
+		return appendDLEscape(b, p[1]), true
 	case "gsin":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 16 {
-			return fail()
+			return b, false
 		}
-		d := p[0] + p[1]
-		return canonicalDLBase + "402/" + d + string(checkDigit(d)), true
+		b = append(b, "402/"...)
+		at := len(b)
+		b = append(b, p[0]...)
+		b = append(b, p[1]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "itip":
 		if len(p) != 5 || p[4] == "" || len(p[2]) != 2 || len(p[3]) != 2 || !isDigits(p[2]+p[3]) {
-			return fail()
+			return b, false
 		}
-		gtin, ok := gtinFrom(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "8006/"...)
+		if b, ok = appendGTIN(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		return canonicalDLBase + "8006/" + gtin + p[2] + p[3] + "/21/" + dlEscape(p[4]), true
+		b = append(b, p[2]...)
+		b = append(b, p[3]...)
+		b = append(b, "/21/"...)
+		return appendDLEscape(b, p[4]), true
 	}
-	return fail()
+	return b, false
 }
 
 // companyPrefix reports whether s can be a GS1 Company Prefix in an EPC URN.
 func companyPrefix(s string) bool { return len(s) >= 6 && len(s) <= 12 && isDigits(s) }
 
-// gtinFrom builds a GTIN-14 from an EPC company prefix and item reference
-// (whose first digit is the indicator digit).
-func gtinFrom(cp, ir string) (string, bool) {
+// appendGTIN appends a GTIN-14 built from an EPC company prefix and item
+// reference (whose first digit is the indicator digit).
+func appendGTIN(b []byte, cp, ir string) ([]byte, bool) {
 	if !companyPrefix(cp) || !isDigits(ir) || len(cp)+len(ir) != 13 {
-		return "", false
+		return b, false
 	}
-	d := ir[:1] + cp + ir[1:]
-	return d + string(checkDigit(d)), true
+	at := len(b)
+	b = append(b, ir[:1]...)
+	b = append(b, cp...)
+	b = append(b, ir[1:]...)
+	return append(b, checkDigit(string(b[at:]))), true
 }
 
-// key13 builds a 13-digit GS1 key (GLN, GRAI, GDTI, GCN without serial)
-// from a company prefix and a reference that add up to 12 digits.
-func key13(cp, ref string) (string, bool) {
+// appendKey13 appends a 13-digit GS1 key (GLN, GRAI, GDTI, GCN without
+// serial) built from a company prefix and a reference that add up to 12
+// digits.
+func appendKey13(b []byte, cp, ref string) ([]byte, bool) {
 	if !companyPrefix(cp) || !isDigits(ref) || len(cp)+len(ref) != 12 {
-		return "", false
+		return b, false
 	}
-	d := cp + ref
-	return d + string(checkDigit(d)), true
+	at := len(b)
+	b = append(b, cp...)
+	b = append(b, ref...)
+	return append(b, checkDigit(string(b[at:]))), true
 }
 
 // urnUnescape decodes the %XX escapes of an EPC URN component.
