@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -195,34 +196,57 @@ func (pe *PreparedEvent) read(ev map[string]any) error {
 	pe.ReadPoint = locationID(ev["readPoint"])
 	pe.BizLocation = locationID(ev["bizLocation"])
 	_, pe.ErrorDeclaration = ev["errorDeclaration"].(map[string]any)
-	seen := map[EPCRef]bool{}
+	lists := [...]struct{ role, key string }{
+		{RoleEPC, "epcList"}, {RoleChild, "childEPCs"}, {RoleInput, "inputEPCList"}, {RoleOutput, "outputEPCList"},
+	}
+	n := 1 // parentID
+	for _, l := range lists {
+		x, _ := ev[l.key].([]any)
+		n += len(x)
+	}
+	var seen map[EPCRef]bool // past a few identifiers; fewer are compared one by one
 	var bad error
-	add := func(role, field string, v any) {
+	// add adds one identifier, found at key (or at key.j, if j >= 0).
+	add := func(role, key string, j int, v any) {
 		s, ok := v.(string)
 		if !ok || s == "" {
 			return
 		}
 		r := EPCRef{NormaliseEPC(s), role}
 		if bad == nil && r.EPC == strings.TrimSpace(s) && gs1EPCURN(s) {
+			field := key
+			if j >= 0 {
+				field = key + "." + strconv.Itoa(j)
+			}
 			bad = &Error{Index: pe.Index, EventID: pe.EventID, Field: field, Err: fmt.Errorf("%q is not a well-formed EPC URN (GS1 Tag Data Standard)", s)}
 		}
-		if !seen[r] {
-			seen[r] = true
-			pe.EPCs = append(pe.EPCs, r)
+		if seen == nil && len(pe.EPCs) >= 16 {
+			seen = make(map[EPCRef]bool, n)
+			for _, x := range pe.EPCs {
+				seen[x] = true
+			}
 		}
+		if seen != nil {
+			if seen[r] {
+				return
+			}
+			seen[r] = true
+		} else if slices.Contains(pe.EPCs, r) {
+			return
+		}
+		if pe.EPCs == nil {
+			pe.EPCs = make([]EPCRef, 0, n)
+		}
+		pe.EPCs = append(pe.EPCs, r)
 	}
-	list := func(role, key string) {
-		if l, ok := ev[key].([]any); ok {
-			for j, v := range l {
-				add(role, fmt.Sprintf("%s.%d", key, j), v)
+	for _, l := range lists {
+		if x, ok := ev[l.key].([]any); ok {
+			for j, v := range x {
+				add(l.role, l.key, j, v)
 			}
 		}
 	}
-	list(RoleEPC, "epcList")
-	list(RoleChild, "childEPCs")
-	list(RoleInput, "inputEPCList")
-	list(RoleOutput, "outputEPCList")
-	add(RoleParent, "parentID", ev["parentID"])
+	add(RoleParent, "parentID", -1, ev["parentID"])
 	return bad
 }
 
