@@ -157,32 +157,43 @@ func join(path, name string) string {
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
-// fieldPath is the path of a member as errors name it (join and index
-// write the same text). It is written out only when an error needs it: a
-// path is built for every member read, and almost none is ever shown.
-type fieldPath struct {
-	parent  *fieldPath // nil at the event
+// fieldPath is the path of the member being read, as errors name it (join
+// and index write the same text): a stack of member names and array
+// indexes, pushed and popped as the canonicaliser goes down and up the
+// event. It is written out only when an error needs it: a path is followed
+// to every member read, and almost none is ever shown.
+type fieldPath struct{ segs []pathSeg }
+
+type pathSeg struct {
 	name    string
 	index   int
 	isIndex bool
 }
 
-// child returns the path of member name of p (p may be nil: the event).
-func (p *fieldPath) child(name string) fieldPath { return fieldPath{parent: p, name: name} }
+// push enters member name.
+func (p *fieldPath) push(name string) { p.segs = append(p.segs, pathSeg{name: name}) }
 
-// elem returns the path of element i of p.
-func (p *fieldPath) elem(i int) fieldPath { return fieldPath{parent: p, index: i, isIndex: true} }
+// pushIndex enters element i.
+func (p *fieldPath) pushIndex(i int) { p.segs = append(p.segs, pathSeg{index: i, isIndex: true}) }
+
+// pop leaves the member or element last entered.
+func (p *fieldPath) pop() { p.segs = p.segs[:len(p.segs)-1] }
 
 // String writes the path: "sensorElementList[0].sensorReport[2].time".
 func (p *fieldPath) String() string {
-	if p == nil {
-		return ""
+	s := ""
+	for _, seg := range p.segs {
+		if seg.isIndex {
+			s = index(s, seg.index)
+		} else {
+			s = join(s, seg.name)
+		}
 	}
-	if p.isIndex {
-		return index(p.parent.String(), p.index)
-	}
-	return join(p.parent.String(), p.name)
+	return s
 }
+
+// child writes the path of member name of the current one.
+func (p *fieldPath) child(name string) string { return join(p.String(), name) }
 
 // canonicaliser writes pre-hash strings for events read with one context.
 // It is not changed once made, so goroutines may share it.
@@ -269,8 +280,7 @@ func (c *canonicaliser) split(s *parts, obj map[string]any, std []member, extra 
 	for _, k := range rest {
 		ek, err := c.ctx.expandKey(k)
 		if err != nil {
-			p := path.child(k)
-			return &fieldError{p.String(), err}
+			return &fieldError{path.child(k), err}
 		}
 		if c.ignore[ek] {
 			continue
@@ -304,9 +314,9 @@ func stdIndex(std []member, extra []string, k string) int {
 const preHashSize = 1024
 
 // event appends the pre-hash string of one event to b.
-func (c *canonicaliser) event(b []byte, ev map[string]any) ([]byte, error) {
+func (c *canonicaliser) event(b []byte, ev map[string]any, path *fieldPath) ([]byte, error) {
 	var s parts
-	if err := c.split(&s, ev, eventOrder, eventExtra, nil); err != nil {
+	if err := c.split(&s, ev, eventOrder, eventExtra, path); err != nil {
 		return b, err
 	}
 	tv, _ := s.get(len(eventOrder)) // "type"
@@ -328,18 +338,19 @@ func (c *canonicaliser) event(b []byte, ev map[string]any) ([]byte, error) {
 		if !ok {
 			continue
 		}
-		p := fieldPath{name: m.name}
 		var residue string
 		var err error
-		b, residue, err = c.member(b, m, v, &p)
+		path.push(m.name)
+		b, residue, err = c.member(b, m, v, path)
 		if err != nil {
 			return b, err
 		}
+		path.pop()
 		if residue != "" {
 			exts = append(exts, residue)
 		}
 	}
-	exts, err := c.extensions(exts, append(s.ext, s.other...), nil)
+	exts, err := c.extensions(exts, append(s.ext, s.other...), path)
 	if err != nil {
 		return b, err
 	}
@@ -410,11 +421,12 @@ func (c *canonicaliser) member(b []byte, m member, v any, path *fieldPath) (_ []
 		start := len(b)
 		for i, k := range persistentDispKeys { // set=… then unset=…, each sorted
 			if x, ok := s.get(i); ok {
-				p := path.child(k)
-				vals, err := c.scalars(nil, kDisp, x, &p)
+				path.push(k)
+				vals, err := c.scalars(nil, kDisp, x, path)
 				if err != nil {
 					return b[:mark], "", err
 				}
+				path.pop()
 				slices.Sort(vals)
 				for _, val := range vals {
 					b = append(b, k...)
@@ -450,23 +462,24 @@ func (c *canonicaliser) member(b []byte, m member, v any, path *fieldPath) (_ []
 		var residues []string
 		for i, obj := range items {
 			var r string
-			p := path.elem(i)
+			path.pushIndex(i)
 			from := len(b)
 			switch m.kind {
 			case kQuantityList:
-				b, r, err = c.structure(b, "quantityElement", obj, quantityOrder, false, &p)
+				b, r, err = c.structure(b, "quantityElement", obj, quantityOrder, false, path)
 			case kBizTransactionList:
-				b, r, err = c.typed(b, "bizTransaction", bizTransactionStd, vocBTT, obj, &p)
+				b, r, err = c.typed(b, "bizTransaction", bizTransactionStd, vocBTT, obj, path)
 			case kSourceList:
-				b, r, err = c.typed(b, "source", sourceStd, vocSDT, obj, &p)
+				b, r, err = c.typed(b, "source", sourceStd, vocSDT, obj, path)
 			case kDestinationList:
-				b, r, err = c.typed(b, "destination", destinationStd, vocSDT, obj, &p)
+				b, r, err = c.typed(b, "destination", destinationStd, vocSDT, obj, path)
 			case kSensorElementList:
-				b, r, err = c.sensorElement(b, obj, &p)
+				b, r, err = c.sensorElement(b, obj, path)
 			}
 			if err != nil {
 				return b[:mark], "", err
 			}
+			path.pop()
 			if len(b) > from {
 				spans = append(spans, span{from, len(b)})
 			}
@@ -492,8 +505,7 @@ func (c *canonicaliser) member(b []byte, m member, v any, path *fieldPath) (_ []
 			}
 			ek, err := c.ctx.expandKey(k)
 			if err != nil {
-				p := path.child(k)
-				return b, "", &fieldError{p.String(), err}
+				return b, "", &fieldError{path.child(k), err}
 			}
 			if !c.ignore[ek] {
 				kvs = append(kvs, keyValue{ek, obj[k]})
@@ -554,10 +566,11 @@ func (c *canonicaliser) structure(b []byte, name string, obj map[string]any, ord
 	start := len(b)
 	for i, m := range order {
 		if v, ok := s.get(i); ok {
-			p := path.child(m.name)
-			if b, err = c.appendMember(b, m.name, m.kind, v, &p); err != nil {
+			path.push(m.name)
+			if b, err = c.appendMember(b, m.name, m.kind, v, path); err != nil {
 				return b[:mark], "", err
 			}
+			path.pop()
 		}
 	}
 	leftover := append(s.ext, s.other...)
@@ -585,21 +598,23 @@ func (c *canonicaliser) typed(b []byte, name string, std []member, voc vocab, ob
 	}
 	mark := len(b)
 	if v, ok := s.get(0); ok {
-		p := path.child("type")
-		t, err := c.scalar(kString, v, &p)
+		path.push("type")
+		t, err := c.scalar(kString, v, path)
 		if err != nil {
 			return b, "", err
 		}
+		path.pop()
 		if t != "" {
 			b = append(b, "type="...)
 			b = voc.appendNormalised(b, t)
 		}
 	}
 	if v, ok := s.get(1); ok {
-		p := path.child(name)
-		if b, err = c.appendMember(b, name, kID, v, &p); err != nil {
+		path.push(name)
+		if b, err = c.appendMember(b, name, kID, v, path); err != nil {
 			return b[:mark], "", err
 		}
+		path.pop()
 	}
 	residue, err = c.residue(name, append(s.ext, s.other...), nil, path)
 	if err != nil {
@@ -621,22 +636,23 @@ func (c *canonicaliser) sensorElement(b []byte, obj map[string]any, path *fieldP
 	start := len(b)
 	var residues []string
 	if v, ok := s.get(0); ok {
-		p := path.child("sensorMetadata")
-		md, err := object(v, &p)
+		path.push("sensorMetadata")
+		md, err := object(v, path)
 		if err != nil {
 			return b[:mark], "", err
 		}
 		var r string
-		if b, r, err = c.structure(b, "sensorMetadata", md, metadataOrder, true, &p); err != nil {
+		if b, r, err = c.structure(b, "sensorMetadata", md, metadataOrder, true, path); err != nil {
 			return b[:mark], "", err
 		}
+		path.pop()
 		if r != "" {
 			residues = append(residues, r)
 		}
 	}
 	if v, ok := s.get(1); ok {
-		p := path.child("sensorReport")
-		reports, err := objects(v, &p)
+		path.push("sensorReport")
+		reports, err := objects(v, path)
 		if err != nil {
 			return b[:mark], "", err
 		}
@@ -645,11 +661,12 @@ func (c *canonicaliser) sensorElement(b []byte, obj map[string]any, path *fieldP
 		spans := spanBuf[:0]
 		for i, rep := range reports {
 			var r string
-			q := p.elem(i)
+			path.pushIndex(i)
 			at := len(b)
-			if b, r, err = c.structure(b, "sensorReport", rep, reportOrder, true, &q); err != nil {
+			if b, r, err = c.structure(b, "sensorReport", rep, reportOrder, true, path); err != nil {
 				return b[:mark], "", err
 			}
+			path.pop()
 			if len(b) > at {
 				spans = append(spans, span{at, len(b)})
 			}
@@ -658,6 +675,7 @@ func (c *canonicaliser) sensorElement(b []byte, obj map[string]any, path *fieldP
 			}
 		}
 		b = sortSpans(b, from, spans)
+		path.pop()
 	}
 	exts, err := c.extensions(nil, s.ext, path)
 	if err != nil {
@@ -688,11 +706,12 @@ func (c *canonicaliser) residue(name string, kvs []keyValue, children []string, 
 // standard does not define) in their generic form; the caller sorts them.
 func (c *canonicaliser) extensions(out []string, kvs []keyValue, path *fieldPath) ([]string, error) {
 	for _, kv := range kvs {
-		p := path.child(kv.key)
 		var err error
-		if out, err = c.generic(out, kv.key, kv.val, &p, 0); err != nil {
+		path.push(kv.key)
+		if out, err = c.generic(out, kv.key, kv.val, path, 0); err != nil {
 			return nil, err
 		}
+		path.pop()
 	}
 	return out, nil
 }
@@ -716,11 +735,12 @@ func (c *canonicaliser) generic(out []string, key string, v any, path *fieldPath
 	switch v := v.(type) {
 	case []any:
 		for i, x := range v {
-			p := path.elem(i)
 			var err error
-			if out, err = c.generic(out, key, x, &p, depth+1); err != nil {
+			path.pushIndex(i)
+			if out, err = c.generic(out, key, x, path, depth+1); err != nil {
 				return nil, err
 			}
+			path.pop()
 		}
 		return out, nil
 	case map[string]any:
@@ -748,16 +768,16 @@ func (c *canonicaliser) generic(out []string, key string, v any, path *fieldPath
 		for _, k := range keys {
 			ek, err := c.ctx.expandKey(k)
 			if err != nil {
-				p := path.child(k)
-				return nil, &fieldError{p.String(), err}
+				return nil, &fieldError{path.child(k), err}
 			}
 			if c.ignore[ek] {
 				continue
 			}
-			p := path.child(k)
-			if children, err = c.generic(children, ek, v[k], &p, depth+1); err != nil {
+			path.push(k)
+			if children, err = c.generic(children, ek, v[k], path, depth+1); err != nil {
 				return nil, err
 			}
+			path.pop()
 		}
 		return append(out, joinSorted(key, children)), nil
 	case string:
@@ -857,10 +877,11 @@ func (c *canonicaliser) scalars(out []string, k kind, v any, path *fieldPath) ([
 		return out, one(v, path)
 	}
 	for i, x := range arr {
-		p := path.elem(i)
-		if err := one(x, &p); err != nil {
+		path.pushIndex(i)
+		if err := one(x, path); err != nil {
 			return nil, err
 		}
+		path.pop()
 	}
 	return out, nil
 }
@@ -936,11 +957,12 @@ func objects(v any, path *fieldPath) ([]map[string]any, error) {
 	case []any:
 		out := make([]map[string]any, 0, len(v))
 		for i, x := range v {
-			p := path.elem(i)
-			obj, err := object(x, &p)
+			path.pushIndex(i)
+			obj, err := object(x, path)
 			if err != nil {
 				return nil, err
 			}
+			path.pop()
 			out = append(out, obj)
 		}
 		return out, nil

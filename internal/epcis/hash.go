@@ -140,18 +140,25 @@ func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
 		}
 		ec = &canonicaliser{ctx: ctx, ignore: c.ignore}
 	}
-	bp := preHashPool.Get().(*[]byte)
-	defer preHashPool.Put(bp)
-	pre, err := ec.event((*bp)[:0], ev)
-	*bp = pre
+	st := eventStatePool.Get().(*eventState)
+	defer eventStatePool.Put(st)
+	st.path.segs = st.path.segs[:0]
+	pre, err := ec.event(st.buf[:0], ev, &st.path)
+	st.buf = pre
 	if err != nil {
 		return EventHash{}, eventError(err, i, id)
 	}
 	return EventHash{Index: i, EventID: id, PreHash: string(pre), Hash: hashID(sha256.Sum256(pre))}, nil
 }
 
-// preHashPool holds buffers to write pre-hash strings in.
-var preHashPool = sync.Pool{New: func() any { b := make([]byte, 0, preHashSize); return &b }}
+// eventState is what hashing one event needs besides the event: a buffer
+// for the pre-hash string and the path of the member being read.
+type eventState struct {
+	buf  []byte
+	path fieldPath
+}
+
+var eventStatePool = sync.Pool{New: func() any { return &eventState{buf: make([]byte, 0, preHashSize)} }}
 
 func eventError(err error, i int, id string) *Error {
 	e := &Error{Index: i, EventID: id, Err: err}
