@@ -135,7 +135,7 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 			return
 		}
 		ev := d.events[i].(map[string]any)
-		h, err := c.hashEvent(ev, i)
+		h, err := c.hash(ev, i, false) // the pre-hash string is not kept
 		if err != nil {
 			errs[i] = err
 			return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -16,19 +17,30 @@ import (
 
 // jsonEncoder appends JSON to buf.
 type jsonEncoder struct {
-	buf  []byte
-	keys []string // the keys of the objects being written, innermost last
+	buf     []byte
+	members []keyValue // the members of the objects being written, innermost last
 }
 
 var encoderPool = sync.Pool{New: func() any { return &jsonEncoder{buf: make([]byte, 0, 2048)} }}
+
+func getEncoder() *jsonEncoder {
+	e := encoderPool.Get().(*jsonEncoder)
+	e.buf, e.members = e.buf[:0], e.members[:0]
+	return e
+}
+
+// putEncoder returns e to the pool, holding on to no value it wrote.
+func putEncoder(e *jsonEncoder) {
+	clear(e.members[:cap(e.members)])
+	encoderPool.Put(e)
+}
 
 // marshalEvent returns the JSON of an event as json.Marshal would write it
 // with the members of set added or replacing those of ev (ev itself is not
 // changed).
 func marshalEvent(ev map[string]any, set ...keyValue) ([]byte, error) {
-	e := encoderPool.Get().(*jsonEncoder)
-	defer encoderPool.Put(e)
-	e.buf = e.buf[:0]
+	e := getEncoder()
+	defer putEncoder(e)
 	if err := e.object(ev, set); err != nil {
 		return nil, err
 	}
@@ -38,9 +50,8 @@ func marshalEvent(ev map[string]any, set ...keyValue) ([]byte, error) {
 // marshalTree returns the JSON of a decoded value as json.Marshal would
 // write it.
 func marshalTree(v any) ([]byte, error) {
-	e := encoderPool.Get().(*jsonEncoder)
-	defer encoderPool.Put(e)
-	e.buf = e.buf[:0]
+	e := getEncoder()
+	defer putEncoder(e)
 	if err := e.value(v); err != nil {
 		return nil, err
 	}
@@ -100,40 +111,33 @@ func (e *jsonEncoder) marshal(v any) error {
 
 // object writes obj with the members of set added or replacing its own.
 func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
-	base := len(e.keys)
-	for k := range obj {
+	base := len(e.members)
+	for k, v := range obj {
 		if _, ok := setValue(set, k); !ok {
-			e.keys = append(e.keys, k)
+			e.members = append(e.members, keyValue{k, v})
 		}
 	}
-	for _, kv := range set {
-		if !slices.Contains(e.keys[base:], kv.key) { // a key set twice: the last value wins
-			e.keys = append(e.keys, kv.key)
+	for i, kv := range set {
+		if _, later := setValue(set[i+1:], kv.key); !later { // a key set twice: the last value wins
+			e.members = append(e.members, kv)
 		}
 	}
-	n := len(e.keys) - base
-	slices.Sort(e.keys[base:])
+	members := e.members[base:]
+	slices.SortFunc(members, func(a, b keyValue) int { return strings.Compare(a.key, b.key) })
 	e.buf = append(e.buf, '{')
-	for i := range n {
-		k := e.keys[base+i] // e.keys may have moved: index it afresh
+	for i := range len(members) {
+		kv := e.members[base+i] // e.members may have moved: index it afresh
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
-		e.string(k)
+		e.string(kv.key)
 		e.buf = append(e.buf, ':')
-		v, ok := setValue(set, k)
-		if !ok {
-			v = obj[k]
-		}
-		if err := e.value(v); err != nil {
-			clear(e.keys[base:])
-			e.keys = e.keys[:base]
+		if err := e.value(kv.val); err != nil {
 			return err
 		}
 	}
 	e.buf = append(e.buf, '}')
-	clear(e.keys[base:])
-	e.keys = e.keys[:base]
+	e.members = e.members[:base]
 	return nil
 }
 

@@ -131,6 +131,12 @@ func hashJSON(doc []byte) ([]EventHash, error) {
 // hashEvent hashes one event, reading it in its own "@context" if it has
 // one.
 func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
+	return c.hash(ev, i, true)
+}
+
+// hash hashes one event as hashEvent does; the PreHash of the result is set
+// only if withPreHash.
+func (c *canonicaliser) hash(ev map[string]any, i int, withPreHash bool) (EventHash, error) {
 	id, _ := ev["eventID"].(string)
 	ec := c
 	if raw, ok := ev["@context"]; ok {
@@ -148,7 +154,11 @@ func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
 	if err != nil {
 		return EventHash{}, eventError(err, i, id)
 	}
-	return EventHash{Index: i, EventID: id, PreHash: string(pre), Hash: hashID(sha256.Sum256(pre))}, nil
+	h := EventHash{Index: i, EventID: id, Hash: hashID(sha256.Sum256(pre))}
+	if withPreHash {
+		h.PreHash = string(pre)
+	}
+	return h, nil
 }
 
 // eventState is what hashing one event needs besides the event: a buffer
