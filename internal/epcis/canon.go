@@ -450,7 +450,8 @@ func (c *canonicaliser) member(b []byte, m member, v any, path *fieldPath) (_ []
 		}
 		return c.structure(b, m.name, obj, locationOrder, true, path)
 	case kQuantityList, kBizTransactionList, kSourceList, kDestinationList, kSensorElementList:
-		items, err := objects(v, path)
+		var buf [8]map[string]any
+		items, err := objects(buf[:0], v, path)
 		if err != nil {
 			return b, "", err
 		}
@@ -652,7 +653,8 @@ func (c *canonicaliser) sensorElement(b []byte, obj map[string]any, path *fieldP
 	}
 	if v, ok := s.get(1); ok {
 		path.push("sensorReport")
-		reports, err := objects(v, path)
+		var buf [8]map[string]any
+		reports, err := objects(buf[:0], v, path)
 		if err != nil {
 			return b[:mark], "", err
 		}
@@ -785,7 +787,9 @@ func (c *canonicaliser) generic(out []string, key string, v any, path *fieldPath
 		if s == "" {
 			return append(out, key), nil
 		}
-		return append(out, key+"="+normaliseIdentifier(s)), nil
+		var buf [256]byte
+		b := append(append(buf[:0], key...), '=')
+		return append(out, string(appendIdentifier(b, s))), nil
 	case nil:
 		return append(out, key), nil
 	}
@@ -815,7 +819,7 @@ func (c *canonicaliser) appendScalar(b []byte, k kind, v any, path *fieldPath) (
 	}
 	switch k {
 	case kID:
-		return append(b, normaliseIdentifier(s)...), nil
+		return appendIdentifier(b, s), nil
 	case kTime:
 		b, err := appendCanonicalTime(b, s)
 		if err != nil {
@@ -948,14 +952,13 @@ func object(v any, path *fieldPath) (map[string]any, error) {
 	return obj, nil
 }
 
-// objects reads a list of objects; a single object counts as a list of one
-// (JSON-LD does not distinguish them).
-func objects(v any, path *fieldPath) ([]map[string]any, error) {
+// objects appends to out a list of objects; a single object counts as a
+// list of one (JSON-LD does not distinguish them).
+func objects(out []map[string]any, v any, path *fieldPath) ([]map[string]any, error) {
 	switch v := v.(type) {
 	case map[string]any:
-		return []map[string]any{v}, nil
+		return append(out, v), nil
 	case []any:
-		out := make([]map[string]any, 0, len(v))
 		for i, x := range v {
 			path.pushIndex(i)
 			obj, err := object(x, path)
@@ -967,7 +970,7 @@ func objects(v any, path *fieldPath) ([]map[string]any, error) {
 		}
 		return out, nil
 	case nil:
-		return nil, nil
+		return out, nil
 	}
 	return nil, errAt(path.String(), "want an array of objects, got %s", jsonKind(v))
 }

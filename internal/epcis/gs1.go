@@ -37,6 +37,18 @@ func normaliseIdentifier(s string) string {
 	return s
 }
 
+// appendIdentifier appends normaliseIdentifier(s), without making a
+// string of an EPC URN's Digital Link.
+func appendIdentifier(b []byte, s string) []byte {
+	if strings.HasPrefix(s, "urn:epc:") {
+		if dl, ok := appendEPCURNToDL(b, s); ok {
+			return dl
+		}
+		return append(b, s...)
+	}
+	return append(b, normaliseIdentifier(s)...)
+}
+
 // gs1Key describes a GS1 primary key as an application identifier (AI).
 type gs1Key struct {
 	valid      func(string) bool
@@ -223,26 +235,37 @@ func checkDigit(digits string) byte {
 // URN (urn:epc:class:lgtin:…) or a GTIN-level pattern
 // (urn:epc:idpat:sgtin:CP.IR.*) to a canonical Digital Link URI.
 func epcURNToDL(s string) (string, bool) {
-	rest := strings.TrimPrefix(s, "urn:epc:")
-	kind, rest, ok := strings.Cut(rest, ":")
+	var buf [128]byte
+	b, ok := appendEPCURNToDL(buf[:0], s)
 	if !ok {
 		return "", false
 	}
+	return string(b), true
+}
+
+// appendEPCURNToDL appends what epcURNToDL returns to dst; dst unchanged
+// and false if s cannot be converted.
+func appendEPCURNToDL(dst []byte, s string) ([]byte, bool) {
+	rest := strings.TrimPrefix(s, "urn:epc:")
+	kind, rest, ok := strings.Cut(rest, ":")
+	if !ok {
+		return dst, false
+	}
 	scheme, body, ok := strings.Cut(rest, ":")
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	// No scheme has more than five components.
 	var buf [5]string
 	n := 0
 	for {
 		if n == len(buf) {
-			return "", false
+			return dst, false
 		}
 		part, more, found := strings.Cut(body, ".")
 		dec, ok := urnUnescape(part)
 		if !ok {
-			return "", false
+			return dst, false
 		}
 		buf[n] = dec
 		n++
@@ -252,8 +275,7 @@ func epcURNToDL(s string) (string, bool) {
 		body = more
 	}
 	parts := buf[:n]
-	var out [128]byte
-	b := append(out[:0], canonicalDLBase...)
+	b := append(dst, canonicalDLBase...)
 	switch kind {
 	case "id":
 		b, ok = appendEPCIDToDL(b, scheme, parts)
@@ -274,9 +296,9 @@ func epcURNToDL(s string) (string, bool) {
 		ok = false
 	}
 	if !ok {
-		return "", false
+		return dst, false
 	}
-	return string(b), true
+	return b, true
 }
 
 // appendEPCIDToDL appends to b (the canonical Digital Link base) the path of
