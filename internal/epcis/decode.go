@@ -226,6 +226,9 @@ func (d *fastDecoder) string() (string, error) {
 	ascii := true
 	for i := start + 1; i < len(d.data); i++ {
 		c := d.data[i]
+		if plainJSON[c] {
+			continue
+		}
 		switch {
 		case c == '"':
 			s := d.src[start+1 : i]

@@ -146,7 +146,7 @@ func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
 // escaping is the reference.
 func (e *jsonEncoder) string(s string) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			b, _ := json.Marshal(s) // a string always marshals
 			e.buf = append(e.buf, b...)
 			return
@@ -156,6 +156,15 @@ func (e *jsonEncoder) string(s string) {
 	e.buf = append(e.buf, s...)
 	e.buf = append(e.buf, '"')
 }
+
+// plainJSON tells the bytes json.Marshal writes as they are in a string:
+// printable ASCII other than " \\ < > &.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // validNumber reports whether s is a JSON number literal.
 func validNumber(s string) bool { return scanNumber(s, 0) == len(s) }

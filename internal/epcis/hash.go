@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -131,7 +132,9 @@ func hashJSON(doc []byte) ([]EventHash, error) {
 // hashEvent hashes one event, reading it in its own "@context" if it has
 // one.
 func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
-	return c.hash(ev, i, true)
+	h, err := c.hash(ev, i, true)
+	h.EventID = strings.Clone(h.EventID) // not a slice of the whole document's text
+	return h, err
 }
 
 // hash hashes one event as hashEvent does; the PreHash of the result is set
