@@ -32,6 +32,9 @@ func getEncoder() *jsonEncoder {
 // putEncoder returns e to the pool, holding on to no value it wrote.
 func putEncoder(e *jsonEncoder) {
 	clear(e.members[:cap(e.members)])
+	if cap(e.buf) > maxPooledBuffer {
+		return
+	}
 	encoderPool.Put(e)
 }
 

@@ -150,8 +150,7 @@ func (c *canonicaliser) hash(ev map[string]any, i int, withPreHash bool) (EventH
 		ec = &canonicaliser{ctx: ctx, ignore: c.ignore}
 	}
 	st := eventStatePool.Get().(*eventState)
-	defer eventStatePool.Put(st)
-	st.path.segs = st.path.segs[:0]
+	defer st.put()
 	pre, err := ec.event(st.buf[:0], ev, &st.path)
 	st.buf = pre
 	if err != nil {
@@ -172,6 +171,20 @@ type eventState struct {
 }
 
 var eventStatePool = sync.Pool{New: func() any { return &eventState{buf: make([]byte, 0, preHashSize)} }}
+
+// maxPooledBuffer bounds the buffers kept for reuse: one outsized event
+// should not keep its buffer for good.
+const maxPooledBuffer = 64 << 10
+
+// put returns st to the pool, holding no key of the event.
+func (st *eventState) put() {
+	clear(st.path.segs[:cap(st.path.segs)])
+	st.path.segs = st.path.segs[:0]
+	if cap(st.buf) > maxPooledBuffer {
+		return
+	}
+	eventStatePool.Put(st)
+}
 
 func eventError(err error, i int, id string) *Error {
 	e := &Error{Index: i, EventID: id, Err: err}
