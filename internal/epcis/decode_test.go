@@ -89,7 +89,8 @@ func TestDecodeFastHandlesEscapes(t *testing.T) {
 	}
 }
 
-// FuzzDecodeFast checks decodeFast against encoding/json on any input.
+// FuzzDecodeFast checks decodeFast against encoding/json on any input, and
+// marshalTree against json.Marshal on what it decodes.
 func FuzzDecodeFast(f *testing.F) {
 	for _, s := range trickyJSON {
 		f.Add([]byte(s))
@@ -99,6 +100,13 @@ func FuzzDecodeFast(f *testing.F) {
 		got, gotOK := decodeFast(data)
 		if gotOK && (!wantOK || !reflect.DeepEqual(got, want)) {
 			t.Fatalf("decodeFast(%q) = %#v; encoding/json %#v, %v", data, got, want, wantOK)
+		}
+		if wantOK {
+			b, err := marshalTree(want)
+			wantB, wantErr := json.Marshal(want)
+			if (err == nil) != (wantErr == nil) || !bytes.Equal(b, wantB) {
+				t.Fatalf("marshalTree(%q) = %s, %v; json.Marshal %s, %v", data, b, err, wantB, wantErr)
+			}
 		}
 	})
 }
