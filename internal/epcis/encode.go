@@ -17,21 +17,19 @@ import (
 
 // jsonEncoder appends JSON to buf.
 type jsonEncoder struct {
-	buf     []byte
-	members []keyValue // the members of the objects being written, innermost last
+	buf []byte
 }
 
 var encoderPool = sync.Pool{New: func() any { return &jsonEncoder{buf: make([]byte, 0, 2048)} }}
 
 func getEncoder() *jsonEncoder {
 	e := encoderPool.Get().(*jsonEncoder)
-	e.buf, e.members = e.buf[:0], e.members[:0]
+	e.buf = e.buf[:0]
 	return e
 }
 
-// putEncoder returns e to the pool, holding on to no value it wrote.
+// putEncoder returns e to the pool.
 func putEncoder(e *jsonEncoder) {
-	clear(e.members[:cap(e.members)])
 	if cap(e.buf) > maxPooledBuffer {
 		return
 	}
@@ -113,23 +111,25 @@ func (e *jsonEncoder) marshal(v any) error {
 }
 
 // object writes obj with the members of set added or replacing its own.
+// The members are gathered and sorted in an array on the stack (for the
+// usual object sizes): no allocation, and no write barrier while the
+// collector runs.
 func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
-	base := len(e.members)
+	var local [24]keyValue
+	members := local[:0]
 	for k, v := range obj {
 		if _, ok := setValue(set, k); !ok {
-			e.members = append(e.members, keyValue{k, v})
+			members = append(members, keyValue{k, v})
 		}
 	}
 	for i, kv := range set {
 		if _, later := setValue(set[i+1:], kv.key); !later { // a key set twice: the last value wins
-			e.members = append(e.members, kv)
+			members = append(members, kv)
 		}
 	}
-	members := e.members[base:]
 	slices.SortFunc(members, func(a, b keyValue) int { return strings.Compare(a.key, b.key) })
 	e.buf = append(e.buf, '{')
-	for i := range len(members) {
-		kv := e.members[base+i] // e.members may have moved: index it afresh
+	for i, kv := range members {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
@@ -140,7 +140,6 @@ func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
 		}
 	}
 	e.buf = append(e.buf, '}')
-	e.members = e.members[:base]
 	return nil
 }
 
