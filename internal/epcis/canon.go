@@ -219,7 +219,7 @@ func newCanonicaliser(ctx *ldContext, ignore []any) (*canonicaliser, error) {
 }
 
 // maxStd bounds the standard members (and extra names) of one object.
-const maxStd = 64
+const maxStd = 32
 
 // parts are the members of one object, sorted by split.
 type parts struct {
