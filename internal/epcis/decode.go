@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -218,9 +220,8 @@ func (d *fastDecoder) array() (any, error) {
 }
 
 // string reads a string literal. One without escapes, control characters
-// or invalid UTF-8 is a slice of src; the others are decoded by
-// encoding/json itself, so that escapes, surrogates and bad bytes come out
-// exactly as there.
+// or invalid UTF-8 is a slice of src; the others are decoded as
+// encoding/json decodes them (unquote).
 func (d *fastDecoder) string() (string, error) {
 	start := d.pos
 	ascii := true
@@ -233,12 +234,12 @@ func (d *fastDecoder) string() (string, error) {
 		case c == '"':
 			s := d.src[start+1 : i]
 			if !ascii && !utf8.ValidString(s) {
-				return d.escapedString(start)
+				return d.unquote(start)
 			}
 			d.pos = i + 1
 			return s, nil
 		case c == '\\':
-			return d.escapedString(start)
+			return d.unquote(start)
 		case c < 0x20:
 			return "", errDecode
 		case c >= utf8.RuneSelf:
@@ -248,21 +249,94 @@ func (d *fastDecoder) string() (string, error) {
 	return "", errDecode
 }
 
-func (d *fastDecoder) escapedString(start int) (string, error) {
-	for i := start + 1; i < len(d.data); i++ {
-		switch d.data[i] {
-		case '\\':
-			i++
-		case '"':
-			var s string
-			if err := json.Unmarshal(d.data[start:i+1], &s); err != nil {
+// unquote reads the string literal at data[start:] that has escapes or
+// invalid UTF-8, as encoding/json does: the escapes JSON defines, a
+// surrogate pair as one rune, a lone surrogate and each byte of invalid
+// UTF-8 as U+FFFD.
+func (d *fastDecoder) unquote(start int) (string, error) {
+	data := d.data
+	b := make([]byte, 0, 64)
+	for i := start + 1; i < len(data); {
+		c := data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return string(b), nil
+		case c == '\\':
+			if i+1 >= len(data) {
 				return "", errDecode
 			}
-			d.pos = i + 1
-			return s, nil
+			switch e := data[i+1]; e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r := hex4(data[i+2:])
+				if r < 0 {
+					return "", errDecode
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					var r2 rune = -1
+					if i+1 < len(data) && data[i] == '\\' && data[i+1] == 'u' {
+						r2 = hex4(data[i+2:])
+					}
+					if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+						b = utf8.AppendRune(b, dec)
+						i += 6
+						continue
+					}
+					r = unicode.ReplacementChar
+				}
+				b = utf8.AppendRune(b, r)
+				continue
+			default:
+				return "", errDecode
+			}
+			i += 2
+		case c < 0x20:
+			return "", errDecode
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(data[i:])
+			b = utf8.AppendRune(b, r)
+			i += size
 		}
 	}
 	return "", errDecode
+}
+
+// hex4 reads the four hex digits at the start of b; -1 if there are none.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // number reads a number literal.

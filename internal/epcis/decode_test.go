@@ -37,6 +37,8 @@ var trickyJSON = []string{
 	`"\ude00\ud83d"`, `"\uZZZZ"`, `"\/\b\f\n\r\t\"\\"`, `"\x"`, "\"a\x01b\"", "\"\xff\"", "\"caf\xc3\xa9\"",
 	"\"\xed\xa0\x80\"", "\"\xe2\x80\xa8\"", `"unterminated`, `"\"`, `"a\\"`, `[` + strings.Repeat(`"x",`, 50) + `"y"]`,
 	"{\"\xff\":1}", `{"\u0041":"\u0000"}`, `{"":""}`, `[null,true,false,-1,"s",{},[]]`, "\xef\xbb\xbf{}",
+	`{"id":"https:\/\/id.gs1.org\/01\/09520123456788","t":"\u00E9\uD83D\uDE00\uDBFF\uDFFF\u0000\n"}`, `"\ud800\ud800"`, `"\ud800\u0041"`,
+	`"\'"`, `"\u12"`, `"\u12G4"`, `"a\`, "\"\\u00e9\xff\xc3\"", "\"\xf0\x9f\x98\"", `"\ud83d\`, `"\ud83d\u"`,
 	strings.Repeat("[", 10001) + strings.Repeat("]", 10001), strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
 }
 
