@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // This file writes decoded JSON (the tree decodeValue builds) back as JSON,
@@ -143,26 +144,65 @@ func (e *jsonEncoder) object(obj map[string]any, set []keyValue) error {
 	return nil
 }
 
-// string writes s quoted. Text that needs no escape (printable ASCII other
-// than " \ < > &) is copied; anything else is left to json.Marshal, whose
-// escaping is the reference.
+// string writes s quoted, escaped as json.Marshal escapes it: \" \\ and
+// the short escapes \b \f \n \r \t, other control characters and the HTML
+// characters < > & as \u00XX, U+2028 and U+2029 as \u2028 and \u2029, and
+// each byte of invalid UTF-8 as \ufffd.
 func (e *jsonEncoder) string(s string) {
-	for i := 0; i < len(s); i++ {
-		if !plainJSON[s[i]] {
-			b, _ := json.Marshal(s) // a string always marshals
-			e.buf = append(e.buf, b...)
-			return
+	const hex = "0123456789abcdef"
+	b := append(e.buf, '"')
+	start := 0 // s[start:i] is still to be copied
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if plainJSON[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
 	}
-	e.buf = append(e.buf, '"')
-	e.buf = append(e.buf, s...)
-	e.buf = append(e.buf, '"')
+	b = append(b, s[start:]...)
+	e.buf = append(b, '"')
 }
 
 // plainJSON tells the bytes json.Marshal writes as they are in a string:
-// printable ASCII other than " \\ < > &.
+// ASCII from space on, other than " \\ < > &.
 var plainJSON = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
 	return t

@@ -13,7 +13,7 @@ import (
 // trickyStrings need escaping, or look as if they might.
 var trickyStrings = []string{
 	"", "plain", `a"b`, `a\b`, "<script>&amp;</script>", "a&b", "a>b", "tab\there", "nl\ncr\r", "\x00\x01\x1f\x7f",
-	"\b\f", "café €", "\U0001F600", "\u2028\u2029", "\xff\xfe", "a\xc3", "\xed\xa0\x80", "end\\",
+	"\b\f", "café €", "\U0001F600", "\u2028\u2029", "\xff\xfe", "a\xc3", "\xed\xa0\x80", "end\\", "\x7f", "x\u2028y\xe2\x80", "\x1b[0m",
 	"urn:epc:id:sgtin:0614141.812345.6789%2F%26%25%22!%3F()", "https://id.gs1.org/01/09520123456788?x=1&y=<2>",
 }
 
@@ -116,6 +116,22 @@ func BenchmarkMarshalEvent(b *testing.B) {
 			ev["recordTime"] = "2026-01-01T00:00:00.000Z"
 			ev["eventID"] = "x"
 			json.Marshal(ev)
+		}
+	})
+}
+
+// FuzzMarshalString checks the encoder's string escaping against
+// json.Marshal on any text, invalid UTF-8 included.
+func FuzzMarshalString(f *testing.F) {
+	for _, s := range trickyStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		var e jsonEncoder
+		e.string(s)
+		if !bytes.Equal(e.buf, want) {
+			t.Fatalf("string(%q) = %s, json.Marshal %s", s, e.buf, want)
 		}
 	})
 }
