@@ -38,10 +38,16 @@ func normaliseIdentifier(s string) string {
 }
 
 // appendIdentifier appends normaliseIdentifier(s), without making a
-// string of an EPC URN's Digital Link.
+// string of the Digital Link of an EPC URN or of another Digital Link.
 func appendIdentifier(b []byte, s string) []byte {
-	if strings.HasPrefix(s, "urn:epc:") {
+	switch {
+	case strings.HasPrefix(s, "urn:epc:"):
 		if dl, ok := appendEPCURNToDL(b, s); ok {
+			return dl
+		}
+		return append(b, s...)
+	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
+		if dl, ok := appendCanonicalDigitalLink(b, s); ok {
 			return dl
 		}
 		return append(b, s...)
@@ -90,60 +96,136 @@ var dlAliases = map[string]string{
 // returns its constrained canonical form. The path may have any prefix; it
 // must end with a primary key and zero or more of that key's qualifiers.
 func canonicalDigitalLink(s string) (string, bool) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Opaque != "" {
+	var buf [128]byte
+	b, ok := appendCanonicalDigitalLink(buf[:0], s)
+	if !ok {
 		return "", false
 	}
-	path := u.EscapedPath()
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	return string(b), true
+}
+
+// appendCanonicalDigitalLink appends what canonicalDigitalLink returns to
+// dst; dst unchanged and false if s is not a Digital Link.
+func appendCanonicalDigitalLink(dst []byte, s string) ([]byte, bool) {
+	path, ok := plainURLPath(s)
+	if !ok {
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" || u.Opaque != "" {
+			return dst, false
+		}
+		path = u.EscapedPath()
+	}
+	var buf [16]string
+	segs := buf[:0]
+	for seg := range strings.SplitSeq(strings.Trim(path, "/"), "/") {
+		segs = append(segs, seg)
+	}
 	for i := range segs {
 		if (len(segs)-i)%2 != 0 {
 			continue
 		}
-		if dl, ok := digitalLinkFrom(segs[i:]); ok {
-			return dl, true
+		if b, ok := appendDigitalLinkFrom(dst, segs[i:]); ok {
+			return b, true
 		}
 	}
-	return "", false
+	return dst, false
 }
 
-// digitalLinkFrom reads segs as AI/value pairs starting with a primary key.
-func digitalLinkFrom(segs []string) (string, bool) {
+// plainURLPath returns the path of an http or https URL whose text needs
+// none of url.Parse's care: a host of letters, digits, dots and hyphens (no
+// port, no user), a path of letters, digits and - . _ ~ /, and maybe a query
+// of those and = & (no fragment, no escapes). url.Parse would give the same
+// host and path; anything else is left to it.
+func plainURLPath(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return "", false
+		}
+	}
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" {
+		return "", false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isAlnum(c) && c != '.' && c != '-' {
+			return "", false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; !isAlnum(c) && c != '-' && c != '.' && c != '_' && c != '~' && c != '/' {
+			return "", false
+		}
+	}
+	if hasQuery {
+		for i := 0; i < len(query); i++ {
+			if c := query[i]; !isAlnum(c) && c != '-' && c != '.' && c != '_' && c != '~' && c != '=' && c != '&' {
+				return "", false
+			}
+		}
+	}
+	return path, true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// appendDigitalLinkFrom reads segs as AI/value pairs starting with a
+// primary key and appends the canonical Digital Link to dst.
+func appendDigitalLinkFrom(dst []byte, segs []string) ([]byte, bool) {
 	ai := dlAI(segs[0])
 	key, ok := primaryKeys[ai]
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	value, err := url.PathUnescape(segs[1])
 	if err != nil || !key.valid(value) {
-		return "", false
+		return dst, false
 	}
-	if key.pad14 {
-		value = strings.Repeat("0", 14-len(value)) + value
-	}
-	quals := map[string]string{}
+	type qualifier struct{ ai, value string }
+	var qbuf [4]qualifier
+	quals := qbuf[:0]
 	for j := 2; j < len(segs); j += 2 {
 		q := dlAI(segs[j])
 		if !contains(key.allowed, q) {
-			return "", false
+			return dst, false
 		}
-		if _, dup := quals[q]; dup {
-			return "", false
+		for _, x := range quals {
+			if x.ai == q {
+				return dst, false
+			}
 		}
 		v, err := url.PathUnescape(segs[j+1])
 		if err != nil || v == "" {
-			return "", false
+			return dst, false
 		}
-		quals[q] = v
+		quals = append(quals, qualifier{q, v})
 	}
-	out := canonicalDLBase + ai + "/" + dlEscape(value)
+	b := append(dst, canonicalDLBase...)
+	b = append(b, ai...)
+	b = append(b, '/')
+	if key.pad14 {
+		for range 14 - len(value) {
+			b = append(b, '0')
+		}
+	}
+	b = appendDLEscape(b, value)
 	for _, q := range key.qualifiers {
-		if v, ok := quals[q]; ok {
-			out += "/" + q + "/" + dlEscape(v)
-			break
+		for _, x := range quals {
+			if x.ai == q {
+				b = append(b, '/')
+				b = append(b, q...)
+				b = append(b, '/')
+				return appendDLEscape(b, x.value), true
+			}
 		}
 	}
-	return out, true
+	return b, true
 }
 
 func dlAI(seg string) string {
@@ -162,11 +244,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// dlEscape percent-encodes a Digital Link path value: everything except
-// letters, digits and - . _ ~ ' is written as %XX with upper-case hex.
-func dlEscape(s string) string { return string(appendDLEscape(nil, s)) }
-
-// appendDLEscape appends s percent-encoded as dlEscape writes it.
+// appendDLEscape appends s percent-encoded as a Digital Link path value:
+// everything except letters, digits and - . _ ~ ' is written as %XX with
+// upper-case hex.
 func appendDLEscape(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
