@@ -15,6 +15,12 @@ import (
 // (json.Number) so that the schema sees 1.0 and 1e2 as the numbers they
 // are and no number is out of range.
 //
+// decodeFast does the work for valid documents, in about a third of the
+// time encoding/json takes; encoding/json decodes what it refuses (input
+// that is not valid JSON, or nested deeper than encoding/json allows), so
+// that the errors are those encoding/json gives. Invalid input is thus read
+// twice, valid input once.
+//
 // Decoding the events in parallel instead (each kept as raw JSON by a
 // first pass) was tried and dropped: the second pass over the bytes cost as
 // much CPU time as the parallelism saved in elapsed time on two cores.
