@@ -2,9 +2,9 @@ package epcis
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -96,7 +96,7 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 	}
 	p := &Prepared{Report: d.validate(compiledSchemas()), Events: make([]PreparedEvent, len(d.events))}
 	if c, ok := obj["@context"]; ok {
-		if p.Context, err = json.Marshal(c); err != nil {
+		if p.Context, err = marshalTree(c); err != nil {
 			return nil, err
 		}
 	}
@@ -135,7 +135,7 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 			return
 		}
 		ev := d.events[i].(map[string]any)
-		h, err := c.hashEvent(ev, i)
+		h, err := c.hash(ev, i, false) // the pre-hash string is not kept
 		if err != nil {
 			errs[i] = err
 			return
@@ -148,11 +148,9 @@ func Prepare(doc []byte, recordTime time.Time) (*Prepared, error) {
 			errs[i] = err
 			return
 		}
-		// The event map is the caller's only through doc; stamping it is
-		// safe, and costs less than copying it.
-		ev["recordTime"] = rt
-		ev["eventID"] = pe.EventID
-		b, err := json.Marshal(ev)
+		// The JSON is the event's with recordTime and eventID stamped, as
+		// json.Marshal writes it (the map itself is left as it is).
+		b, err := marshalEvent(ev, keyValue{"recordTime", rt}, keyValue{"eventID", pe.EventID})
 		if err != nil {
 			errs[i] = &Error{Index: i, EventID: pe.EventID, Err: err}
 			return
@@ -198,34 +196,57 @@ func (pe *PreparedEvent) read(ev map[string]any) error {
 	pe.ReadPoint = locationID(ev["readPoint"])
 	pe.BizLocation = locationID(ev["bizLocation"])
 	_, pe.ErrorDeclaration = ev["errorDeclaration"].(map[string]any)
-	seen := map[EPCRef]bool{}
+	lists := [...]struct{ role, key string }{
+		{RoleEPC, "epcList"}, {RoleChild, "childEPCs"}, {RoleInput, "inputEPCList"}, {RoleOutput, "outputEPCList"},
+	}
+	n := 1 // parentID
+	for _, l := range lists {
+		x, _ := ev[l.key].([]any)
+		n += len(x)
+	}
+	var seen map[EPCRef]bool // past a few identifiers; fewer are compared one by one
 	var bad error
-	add := func(role, field string, v any) {
+	// add adds one identifier, found at key (or at key.j, if j >= 0).
+	add := func(role, key string, j int, v any) {
 		s, ok := v.(string)
 		if !ok || s == "" {
 			return
 		}
 		r := EPCRef{NormaliseEPC(s), role}
 		if bad == nil && r.EPC == strings.TrimSpace(s) && gs1EPCURN(s) {
+			field := key
+			if j >= 0 {
+				field = key + "." + strconv.Itoa(j)
+			}
 			bad = &Error{Index: pe.Index, EventID: pe.EventID, Field: field, Err: fmt.Errorf("%q is not a well-formed EPC URN (GS1 Tag Data Standard)", s)}
 		}
-		if !seen[r] {
-			seen[r] = true
-			pe.EPCs = append(pe.EPCs, r)
+		if seen == nil && len(pe.EPCs) >= 16 {
+			seen = make(map[EPCRef]bool, n)
+			for _, x := range pe.EPCs {
+				seen[x] = true
+			}
 		}
+		if seen != nil {
+			if seen[r] {
+				return
+			}
+			seen[r] = true
+		} else if slices.Contains(pe.EPCs, r) {
+			return
+		}
+		if pe.EPCs == nil {
+			pe.EPCs = make([]EPCRef, 0, n)
+		}
+		pe.EPCs = append(pe.EPCs, r)
 	}
-	list := func(role, key string) {
-		if l, ok := ev[key].([]any); ok {
-			for j, v := range l {
-				add(role, fmt.Sprintf("%s.%d", key, j), v)
+	for _, l := range lists {
+		if x, ok := ev[l.key].([]any); ok {
+			for j, v := range x {
+				add(l.role, l.key, j, v)
 			}
 		}
 	}
-	list(RoleEPC, "epcList")
-	list(RoleChild, "childEPCs")
-	list(RoleInput, "inputEPCList")
-	list(RoleOutput, "outputEPCList")
-	add(RoleParent, "parentID", ev["parentID"])
+	add(RoleParent, "parentID", -1, ev["parentID"])
 	return bad
 }
 

@@ -3,6 +3,7 @@ package epcis
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,45 @@ func TestPrepareIndexedValues(t *testing.T) {
 	}
 	if _, err := Prepare([]byte(`[1]`), captureTime); !errors.Is(err, ErrNotObject) {
 		t.Errorf("array: %v", err)
+	}
+}
+
+// TestPrepareManyEPCs: an event with many identifiers, some the same item
+// written twice, lists each once, in document order; a malformed one is
+// reported at its position.
+func TestPrepareManyEPCs(t *testing.T) {
+	var epcs, want []string
+	for i := range 40 {
+		epcs = append(epcs, fmt.Sprintf(`"urn:epc:id:sgtin:4012345.011111.%d"`, i))
+		want = append(want, fmt.Sprintf("https://id.gs1.org/01/04012345111118/21/%d", i))
+		if i%10 == 9 { // the same item as a Digital Link
+			epcs = append(epcs, fmt.Sprintf(`"https://example.org/01/04012345111118/21/%d"`, i))
+		}
+	}
+	doc := func(list []string) []byte {
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+	"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[
+	{"type":"ObjectEvent","eventTime":"2026-01-02T03:04:05Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":[` + strings.Join(list, ",") + `]}]}}`)
+	}
+	p, err := Prepare(doc(epcs), captureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := p.Events[0]
+	if !ev.OK || len(ev.EPCs) != len(want) {
+		t.Fatalf("event = %+v, problems %v", ev, p.Report.Problems)
+	}
+	for i, r := range ev.EPCs {
+		if r != (EPCRef{want[i], RoleEPC}) {
+			t.Errorf("EPCs[%d] = %v, want %s", i, r, want[i])
+		}
+	}
+	epcs[20] = `"urn:epc:id:sgtin:bad"`
+	p, err = Prepare(doc(epcs), captureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Events[0].OK || len(p.Report.Problems) != 1 || p.Report.Problems[0].Field != "/epcList/20" {
+		t.Errorf("malformed EPC: ok %v, problems %+v", p.Events[0].OK, p.Report.Problems)
 	}
 }

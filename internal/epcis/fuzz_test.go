@@ -84,5 +84,8 @@ func FuzzNormaliseIdentifier(f *testing.F) {
 		if again := normaliseIdentifier(n); again != n {
 			t.Fatalf("normaliseIdentifier(%q) = %q, then %q", s, n, again)
 		}
+		if b := appendIdentifier([]byte("x="), s); string(b) != "x="+n {
+			t.Fatalf("appendIdentifier(%q) = %q, normaliseIdentifier %q", s, b, n)
+		}
 	})
 }

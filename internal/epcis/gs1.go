@@ -37,6 +37,24 @@ func normaliseIdentifier(s string) string {
 	return s
 }
 
+// appendIdentifier appends normaliseIdentifier(s), without making a
+// string of the Digital Link of an EPC URN or of another Digital Link.
+func appendIdentifier(b []byte, s string) []byte {
+	switch {
+	case strings.HasPrefix(s, "urn:epc:"):
+		if dl, ok := appendEPCURNToDL(b, s); ok {
+			return dl
+		}
+		return append(b, s...)
+	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
+		if dl, ok := appendCanonicalDigitalLink(b, s); ok {
+			return dl
+		}
+		return append(b, s...)
+	}
+	return append(b, normaliseIdentifier(s)...)
+}
+
 // gs1Key describes a GS1 primary key as an application identifier (AI).
 type gs1Key struct {
 	valid      func(string) bool
@@ -78,60 +96,136 @@ var dlAliases = map[string]string{
 // returns its constrained canonical form. The path may have any prefix; it
 // must end with a primary key and zero or more of that key's qualifiers.
 func canonicalDigitalLink(s string) (string, bool) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Opaque != "" {
+	var buf [128]byte
+	b, ok := appendCanonicalDigitalLink(buf[:0], s)
+	if !ok {
 		return "", false
 	}
-	path := u.EscapedPath()
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	return string(b), true
+}
+
+// appendCanonicalDigitalLink appends what canonicalDigitalLink returns to
+// dst; dst unchanged and false if s is not a Digital Link.
+func appendCanonicalDigitalLink(dst []byte, s string) ([]byte, bool) {
+	path, ok := plainURLPath(s)
+	if !ok {
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" || u.Opaque != "" {
+			return dst, false
+		}
+		path = u.EscapedPath()
+	}
+	var buf [16]string
+	segs := buf[:0]
+	for seg := range strings.SplitSeq(strings.Trim(path, "/"), "/") {
+		segs = append(segs, seg)
+	}
 	for i := range segs {
 		if (len(segs)-i)%2 != 0 {
 			continue
 		}
-		if dl, ok := digitalLinkFrom(segs[i:]); ok {
-			return dl, true
+		if b, ok := appendDigitalLinkFrom(dst, segs[i:]); ok {
+			return b, true
 		}
 	}
-	return "", false
+	return dst, false
 }
 
-// digitalLinkFrom reads segs as AI/value pairs starting with a primary key.
-func digitalLinkFrom(segs []string) (string, bool) {
+// plainURLPath returns the path of an http or https URL whose text needs
+// none of url.Parse's care: a host of letters, digits, dots and hyphens (no
+// port, no user), a path of letters, digits and - . _ ~ /, and maybe a query
+// of those and = & (no fragment, no escapes). url.Parse would give the same
+// host and path; anything else is left to it.
+func plainURLPath(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return "", false
+		}
+	}
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" {
+		return "", false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isAlnum(c) && c != '.' && c != '-' {
+			return "", false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; !isAlnum(c) && c != '-' && c != '.' && c != '_' && c != '~' && c != '/' {
+			return "", false
+		}
+	}
+	if hasQuery {
+		for i := 0; i < len(query); i++ {
+			if c := query[i]; !isAlnum(c) && c != '-' && c != '.' && c != '_' && c != '~' && c != '=' && c != '&' {
+				return "", false
+			}
+		}
+	}
+	return path, true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// appendDigitalLinkFrom reads segs as AI/value pairs starting with a
+// primary key and appends the canonical Digital Link to dst.
+func appendDigitalLinkFrom(dst []byte, segs []string) ([]byte, bool) {
 	ai := dlAI(segs[0])
 	key, ok := primaryKeys[ai]
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	value, err := url.PathUnescape(segs[1])
 	if err != nil || !key.valid(value) {
-		return "", false
+		return dst, false
 	}
-	if key.pad14 {
-		value = strings.Repeat("0", 14-len(value)) + value
-	}
-	quals := map[string]string{}
+	type qualifier struct{ ai, value string }
+	var qbuf [4]qualifier
+	quals := qbuf[:0]
 	for j := 2; j < len(segs); j += 2 {
 		q := dlAI(segs[j])
 		if !contains(key.allowed, q) {
-			return "", false
+			return dst, false
 		}
-		if _, dup := quals[q]; dup {
-			return "", false
+		for _, x := range quals {
+			if x.ai == q {
+				return dst, false
+			}
 		}
 		v, err := url.PathUnescape(segs[j+1])
 		if err != nil || v == "" {
-			return "", false
+			return dst, false
 		}
-		quals[q] = v
+		quals = append(quals, qualifier{q, v})
 	}
-	out := canonicalDLBase + ai + "/" + dlEscape(value)
+	b := append(dst, canonicalDLBase...)
+	b = append(b, ai...)
+	b = append(b, '/')
+	if key.pad14 {
+		for range 14 - len(value) {
+			b = append(b, '0')
+		}
+	}
+	b = appendDLEscape(b, value)
 	for _, q := range key.qualifiers {
-		if v, ok := quals[q]; ok {
-			out += "/" + q + "/" + dlEscape(v)
-			break
+		for _, x := range quals {
+			if x.ai == q {
+				b = append(b, '/')
+				b = append(b, q...)
+				b = append(b, '/')
+				return appendDLEscape(b, x.value), true
+			}
 		}
 	}
-	return out, true
+	return b, true
 }
 
 func dlAI(seg string) string {
@@ -150,22 +244,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// dlEscape percent-encodes a Digital Link path value: everything except
-// letters, digits and - . _ ~ ' is written as %XX with upper-case hex.
-func dlEscape(s string) string {
+// appendDLEscape appends s percent-encoded as a Digital Link path value:
+// everything except letters, digits and - . _ ~ ' is written as %XX with
+// upper-case hex.
+func appendDLEscape(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
-	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if isDLSafe(c) {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
-	return b.String()
+	return b
 }
 
 func isDLSafe(c byte) bool {
@@ -223,180 +315,233 @@ func checkDigit(digits string) byte {
 // URN (urn:epc:class:lgtin:…) or a GTIN-level pattern
 // (urn:epc:idpat:sgtin:CP.IR.*) to a canonical Digital Link URI.
 func epcURNToDL(s string) (string, bool) {
+	var buf [128]byte
+	b, ok := appendEPCURNToDL(buf[:0], s)
+	if !ok {
+		return "", false
+	}
+	return string(b), true
+}
+
+// appendEPCURNToDL appends what epcURNToDL returns to dst; dst unchanged
+// and false if s cannot be converted.
+func appendEPCURNToDL(dst []byte, s string) ([]byte, bool) {
 	rest := strings.TrimPrefix(s, "urn:epc:")
 	kind, rest, ok := strings.Cut(rest, ":")
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	scheme, body, ok := strings.Cut(rest, ":")
 	if !ok {
-		return "", false
+		return dst, false
 	}
-	parts := strings.Split(body, ".")
-	for i, p := range parts {
-		dec, ok := urnUnescape(p)
-		if !ok {
-			return "", false
+	// No scheme has more than five components.
+	var buf [5]string
+	n := 0
+	for {
+		if n == len(buf) {
+			return dst, false
 		}
-		parts[i] = dec
+		part, more, found := strings.Cut(body, ".")
+		dec, ok := urnUnescape(part)
+		if !ok {
+			return dst, false
+		}
+		buf[n] = dec
+		n++
+		if !found {
+			break
+		}
+		body = more
 	}
+	parts := buf[:n]
+	b := append(dst, canonicalDLBase...)
 	switch kind {
 	case "id":
-		return epcIDToDL(scheme, parts)
+		b, ok = appendEPCIDToDL(b, scheme, parts)
 	case "class":
-		if scheme == "lgtin" && len(parts) == 3 && parts[2] != "" {
-			gtin, ok := gtinFrom(parts[0], parts[1])
-			if !ok {
-				return "", false
+		if ok = scheme == "lgtin" && len(parts) == 3 && parts[2] != ""; ok {
+			b = append(b, "01/"...)
+			if b, ok = appendGTIN(b, parts[0], parts[1]); ok {
+				b = append(b, "/10/"...)
+				b = appendDLEscape(b, parts[2])
 			}
-			return canonicalDLBase + "01/" + gtin + "/10/" + dlEscape(parts[2]), true
 		}
 	case "idpat":
-		if scheme == "sgtin" && len(parts) == 3 && parts[2] == "*" {
-			gtin, ok := gtinFrom(parts[0], parts[1])
-			if !ok {
-				return "", false
-			}
-			return canonicalDLBase + "01/" + gtin, true
+		if ok = scheme == "sgtin" && len(parts) == 3 && parts[2] == "*"; ok {
+			b = append(b, "01/"...)
+			b, ok = appendGTIN(b, parts[0], parts[1])
 		}
+	default:
+		ok = false
 	}
-	return "", false
+	if !ok {
+		return dst, false
+	}
+	return b, true
 }
 
-func epcIDToDL(scheme string, p []string) (string, bool) {
-	fail := func() (string, bool) { return "", false }
+// appendEPCIDToDL appends to b (the canonical Digital Link base) the path of
+// an EPC pure identity of scheme with components p.
+func appendEPCIDToDL(b []byte, scheme string, p []string) ([]byte, bool) {
+	ok := true
 	switch scheme {
 	case "sgtin", "upui":
 		if len(p) != 3 || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		gtin, ok := gtinFrom(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "01/"...)
+		if b, ok = appendGTIN(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		q := "21"
 		if scheme == "upui" {
-			q = "235"
+			b = append(b, "/235/"...)
+		} else {
+			b = append(b, "/21/"...)
 		}
-		return canonicalDLBase + "01/" + gtin + "/" + q + "/" + dlEscape(p[2]), true
+		return appendDLEscape(b, p[2]), true
 	case "sscc":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
-			return fail()
+			return b, false
 		}
-		d := p[1][:1] + p[0] + p[1][1:]
-		return canonicalDLBase + "00/" + d + string(checkDigit(d)), true
+		b = append(b, "00/"...)
+		at := len(b)
+		b = append(b, p[1][:1]...)
+		b = append(b, p[0]...)
+		b = append(b, p[1][1:]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "sgln":
-		if len(p) != 3 {
-			return fail()
+		if len(p) != 3 || p[2] == "" {
+			return b, false
 		}
-		gln, ok := key13(p[0], p[1])
-		if !ok || p[2] == "" {
-			return fail()
+		b = append(b, "414/"...)
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		out := canonicalDLBase + "414/" + gln
 		if p[2] != "0" {
-			out += "/254/" + dlEscape(p[2])
+			b = append(b, "/254/"...)
+			b = appendDLEscape(b, p[2])
 		}
-		return out, true
+		return b, true
 	case "pgln":
 		if len(p) != 2 {
-			return fail()
+			return b, false
 		}
-		gln, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
-		}
-		return canonicalDLBase + "417/" + gln, true
+		b = append(b, "417/"...)
+		return appendKey13(b, p[0], p[1])
 	case "grai":
 		if len(p) != 3 || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		k, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "8003/0"...)
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		return canonicalDLBase + "8003/0" + k + dlEscape(p[2]), true
+		return appendDLEscape(b, p[2]), true
 	case "giai":
 		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "8004/" + p[0] + dlEscape(p[1]), true
+		b = append(b, "8004/"...)
+		b = append(b, p[0]...)
+		return appendDLEscape(b, p[1]), true
 	case "gsrn", "gsrnp":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 17 {
-			return fail()
+			return b, false
 		}
-		ai := "8018/"
 		if scheme == "gsrnp" {
-			ai = "8017/"
+			b = append(b, "8017/"...)
+		} else {
+			b = append(b, "8018/"...)
 		}
-		d := p[0] + p[1]
-		return canonicalDLBase + ai + d + string(checkDigit(d)), true
+		at := len(b)
+		b = append(b, p[0]...)
+		b = append(b, p[1]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "gdti", "sgcn":
 		if len(p) != 3 {
-			return fail()
+			return b, false
 		}
-		k, ok := key13(p[0], p[1])
-		if !ok {
-			return fail()
-		}
-		ai := "253/"
 		if scheme == "sgcn" {
 			if !isDigits(p[2]) {
-				return fail()
+				return b, false
 			}
-			ai = "255/"
+			b = append(b, "255/"...)
+		} else {
+			b = append(b, "253/"...)
 		}
-		return canonicalDLBase + ai + k + dlEscape(p[2]), true
+		if b, ok = appendKey13(b, p[0], p[1]); !ok {
+			return b, false
+		}
+		return appendDLEscape(b, p[2]), true
 	case "cpi":
 		if len(p) != 3 || !companyPrefix(p[0]) || p[1] == "" || p[2] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "8010/" + dlEscape(p[0]+p[1]) + "/8011/" + dlEscape(p[2]), true
+		b = append(b, "8010/"...)
+		b = appendDLEscape(b, p[0])
+		b = appendDLEscape(b, p[1])
+		b = append(b, "/8011/"...)
+		return appendDLEscape(b, p[2]), true
 	case "ginc":
 		if len(p) != 2 || !companyPrefix(p[0]) || p[1] == "" {
-			return fail()
+			return b, false
 		}
-		return canonicalDLBase + "401/" + dlEscape(p[0]+p[1]), true
+		b = append(b, "401/"...)
+		b = appendDLEscape(b, p[0])
+		return appendDLEscape(b, p[1]), true
 	case "gsin":
 		if len(p) != 2 || !companyPrefix(p[0]) || !isDigits(p[1]) || len(p[0])+len(p[1]) != 16 {
-			return fail()
+			return b, false
 		}
-		d := p[0] + p[1]
-		return canonicalDLBase + "402/" + d + string(checkDigit(d)), true
+		b = append(b, "402/"...)
+		at := len(b)
+		b = append(b, p[0]...)
+		b = append(b, p[1]...)
+		return append(b, checkDigit(string(b[at:]))), true
 	case "itip":
 		if len(p) != 5 || p[4] == "" || len(p[2]) != 2 || len(p[3]) != 2 || !isDigits(p[2]+p[3]) {
-			return fail()
+			return b, false
 		}
-		gtin, ok := gtinFrom(p[0], p[1])
-		if !ok {
-			return fail()
+		b = append(b, "8006/"...)
+		if b, ok = appendGTIN(b, p[0], p[1]); !ok {
+			return b, false
 		}
-		return canonicalDLBase + "8006/" + gtin + p[2] + p[3] + "/21/" + dlEscape(p[4]), true
+		b = append(b, p[2]...)
+		b = append(b, p[3]...)
+		b = append(b, "/21/"...)
+		return appendDLEscape(b, p[4]), true
 	}
-	return fail()
+	return b, false
 }
 
 // companyPrefix reports whether s can be a GS1 Company Prefix in an EPC URN.
 func companyPrefix(s string) bool { return len(s) >= 6 && len(s) <= 12 && isDigits(s) }
 
-// gtinFrom builds a GTIN-14 from an EPC company prefix and item reference
-// (whose first digit is the indicator digit).
-func gtinFrom(cp, ir string) (string, bool) {
+// appendGTIN appends a GTIN-14 built from an EPC company prefix and item
+// reference (whose first digit is the indicator digit).
+func appendGTIN(b []byte, cp, ir string) ([]byte, bool) {
 	if !companyPrefix(cp) || !isDigits(ir) || len(cp)+len(ir) != 13 {
-		return "", false
+		return b, false
 	}
-	d := ir[:1] + cp + ir[1:]
-	return d + string(checkDigit(d)), true
+	at := len(b)
+	b = append(b, ir[:1]...)
+	b = append(b, cp...)
+	b = append(b, ir[1:]...)
+	return append(b, checkDigit(string(b[at:]))), true
 }
 
-// key13 builds a 13-digit GS1 key (GLN, GRAI, GDTI, GCN without serial)
-// from a company prefix and a reference that add up to 12 digits.
-func key13(cp, ref string) (string, bool) {
+// appendKey13 appends a 13-digit GS1 key (GLN, GRAI, GDTI, GCN without
+// serial) built from a company prefix and a reference that add up to 12
+// digits.
+func appendKey13(b []byte, cp, ref string) ([]byte, bool) {
 	if !companyPrefix(cp) || !isDigits(ref) || len(cp)+len(ref) != 12 {
-		return "", false
+		return b, false
 	}
-	d := cp + ref
-	return d + string(checkDigit(d)), true
+	at := len(b)
+	b = append(b, cp...)
+	b = append(b, ref...)
+	return append(b, checkDigit(string(b[at:]))), true
 }
 
 // urnUnescape decodes the %XX escapes of an EPC URN component.

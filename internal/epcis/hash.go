@@ -31,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // Version is the algorithm version each hash names: the CBV release that
@@ -130,6 +132,14 @@ func hashJSON(doc []byte) ([]EventHash, error) {
 // hashEvent hashes one event, reading it in its own "@context" if it has
 // one.
 func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
+	h, err := c.hash(ev, i, true)
+	h.EventID = strings.Clone(h.EventID) // not a slice of the whole document's text
+	return h, err
+}
+
+// hash hashes one event as hashEvent does; the PreHash of the result is set
+// only if withPreHash.
+func (c *canonicaliser) hash(ev map[string]any, i int, withPreHash bool) (EventHash, error) {
 	id, _ := ev["eventID"].(string)
 	ec := c
 	if raw, ok := ev["@context"]; ok {
@@ -139,11 +149,41 @@ func (c *canonicaliser) hashEvent(ev map[string]any, i int) (EventHash, error) {
 		}
 		ec = &canonicaliser{ctx: ctx, ignore: c.ignore}
 	}
-	pre, err := ec.event(ev)
+	st := eventStatePool.Get().(*eventState)
+	defer st.put()
+	pre, err := ec.event(st.buf[:0], ev, &st.path)
+	st.buf = pre
 	if err != nil {
 		return EventHash{}, eventError(err, i, id)
 	}
-	return EventHash{Index: i, EventID: id, PreHash: pre, Hash: HashPreHash(pre)}, nil
+	h := EventHash{Index: i, EventID: id, Hash: hashID(sha256.Sum256(pre))}
+	if withPreHash {
+		h.PreHash = string(pre)
+	}
+	return h, nil
+}
+
+// eventState is what hashing one event needs besides the event: a buffer
+// for the pre-hash string and the path of the member being read.
+type eventState struct {
+	buf  []byte
+	path fieldPath
+}
+
+var eventStatePool = sync.Pool{New: func() any { return &eventState{buf: make([]byte, 0, preHashSize)} }}
+
+// maxPooledBuffer bounds the buffers kept for reuse: one outsized event
+// should not keep its buffer for good.
+const maxPooledBuffer = 64 << 10
+
+// put returns st to the pool, holding no key of the event.
+func (st *eventState) put() {
+	clear(st.path.segs[:cap(st.path.segs)])
+	st.path.segs = st.path.segs[:0]
+	if cap(st.buf) > maxPooledBuffer {
+		return
+	}
+	eventStatePool.Put(st)
 }
 
 func eventError(err error, i int, id string) *Error {
@@ -184,6 +224,15 @@ func hashMap(event map[string]any) (EventHash, error) {
 // HashPreHash returns the event hash ID of a canonical pre-hash string: its
 // SHA-256 digest in hex, in an RFC 6920 "ni" URI naming the CBV version.
 func HashPreHash(preHash string) string {
-	sum := sha256.Sum256([]byte(preHash))
-	return "ni:///sha-256;" + hex.EncodeToString(sum[:]) + "?ver=" + Version
+	return hashID(sha256.Sum256([]byte(preHash)))
+}
+
+// hashID writes a SHA-256 digest as an event hash ID.
+func hashID(sum [sha256.Size]byte) string {
+	const head, tail = "ni:///sha-256;", "?ver=" + Version
+	var b [len(head) + 2*sha256.Size + len(tail)]byte
+	copy(b[:], head)
+	hex.Encode(b[len(head):], sum[:])
+	copy(b[len(head)+2*sha256.Size:], tail)
+	return string(b[:])
 }

@@ -161,6 +161,9 @@ type jsonDocument struct {
 
 // decodeJSON decodes exactly one JSON value, keeping number literals.
 func decodeJSON(data []byte) (any, error) {
+	if v, ok := decodeFast(data); ok {
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

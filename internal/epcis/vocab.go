@@ -65,15 +65,25 @@ func (v vocab) normalise(s string) string {
 	if s == "" {
 		return s
 	}
+	return string(v.appendNormalised(nil, s))
+}
+
+// appendNormalised appends the canonical form of a vocabulary value.
+func (v vocab) appendNormalised(b []byte, s string) []byte {
+	if s == "" {
+		return b
+	}
 	if !strings.Contains(s, ":") {
-		return v.base + v.prefix + s
+		b = append(b, v.base...)
+		b = append(b, v.prefix...)
+		return append(b, s...)
 	}
 	if p, local, ok := strings.Cut(s, ":"); ok && !strings.HasPrefix(local, "//") {
 		if ns, ok := standardPrefixes[p]; ok {
-			return ns + local
+			return append(append(b, ns...), local...)
 		}
 	}
-	return normaliseIdentifier(s)
+	return append(b, normaliseIdentifier(s)...)
 }
 
 // errNoZone and errBadTime describe unusable timestamps.
@@ -85,6 +95,16 @@ var (
 // canonicalTime writes an xsd:dateTime in UTC with exactly three fractional
 // digits, rounding half up at the fourth (event hash rules 8 and 9).
 func canonicalTime(s string) (string, error) {
+	b, err := appendCanonicalTime(nil, s)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// appendCanonicalTime appends the canonical form of a timestamp, as
+// canonicalTime writes it.
+func appendCanonicalTime(b []byte, s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	if len(s) >= 11 && (s[10] == 't') {
 		s = s[:10] + "T" + s[11:]
@@ -95,11 +115,11 @@ func canonicalTime(s string) (string, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		if _, err2 := time.Parse("2006-01-02T15:04:05.999999999", s); err2 == nil {
-			return "", errNoZone
+			return b, errNoZone
 		}
-		return "", errBadTime
+		return b, errBadTime
 	}
-	return t.UTC().Round(time.Millisecond).Format("2006-01-02T15:04:05.000Z"), nil
+	return t.UTC().Round(time.Millisecond).AppendFormat(b, "2006-01-02T15:04:05.000Z"), nil
 }
 
 // maxDecimalLen bounds the length of a number written out in full, so that
