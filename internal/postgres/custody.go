@@ -139,10 +139,10 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 	var epcRows [][]any
 	for i, e := range events {
 		for _, r := range e.EPCs {
-			epcRows = append(epcRows, []any{r.EPC, seqs[i], r.Role})
+			epcRows = append(epcRows, []any{bulkhead.EPCKey(r.EPC), seqs[i], r.Role})
 		}
 	}
-	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_event_epcs"}, []string{"epc", "event", "role"}, pgx.CopyFromRows(epcRows))
+	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_event_epcs"}, []string{"epc_key", "event", "role"}, pgx.CopyFromRows(epcRows))
 	return mapErr(err)
 }
 
@@ -194,7 +194,11 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	epcSub := func(vals []string, roles ...string) string {
 		// Identifier rows carry no organisation: the event they point
 		// to is checked against it.
-		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc = ANY(" + arg(vals) + ")"
+		keys := make([][]byte, len(vals))
+		for i, v := range vals {
+			keys[i] = bulkhead.EPCKey(v)
+		}
+		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc_key = ANY(" + arg(keys) + ")"
 		if len(roles) > 0 {
 			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
 		}

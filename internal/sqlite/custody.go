@@ -159,13 +159,13 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		if n == 0 {
 			return nil
 		}
-		_, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_event_epcs (epc, event, role) VALUES `, 3, n), args...)
+		_, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_event_epcs (epc_key, event, role) VALUES `, 3, n), args...)
 		args, n = args[:0], 0
 		return mapErr(err)
 	}
 	for i, e := range events {
 		for _, r := range e.EPCs {
-			args = append(args, r.EPC, last+int64(i)+1, r.Role)
+			args = append(args, bulkhead.EPCKey(r.EPC), last+int64(i)+1, r.Role)
 			if n++; n == epcRowsPerInsert {
 				if err := flush(); err != nil {
 					return err
@@ -262,7 +262,12 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 	epcSub := func(vals []string, roles ...string) string {
 		// Identifier rows carry no organisation: the event they point
 		// to is checked against it.
-		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc IN " + list(vals)
+		keys := make([]any, len(vals))
+		for i, v := range vals {
+			keys[i] = bulkhead.EPCKey(v)
+		}
+		args = append(args, keys...)
+		c := "SELECT DISTINCT p.event AS seq FROM epcis_event_epcs p WHERE p.epc_key IN (?" + strings.Repeat(", ?", len(vals)-1) + ")"
 		if len(roles) > 0 {
 			c += " AND p.role IN ('" + strings.Join(roles, "', '") + "')"
 		}

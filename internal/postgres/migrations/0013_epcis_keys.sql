@@ -2,7 +2,9 @@
 -- as in SQLite's migration of the same name:
 --   - events get seq, a number in capture order from a sequence, which the
 --     identifier rows point to; the organisation is checked on the event;
---   - identifier rows are (epc, event seq, role), compared bytewise;
+--   - identifier rows are (epc key, event seq, role), the key being
+--     bulkhead.EPCKey of the EPC (16 bytes of its SHA-256) rather than its
+--     text;
 --   - the hash index holds the hash's first 16 hex digits only (queries
 --     compare the whole hash on the row);
 --   - a capture's events are found by the range of seq it wrote (kept on
@@ -32,13 +34,14 @@ DROP INDEX epcis_events_hash_idx;
 CREATE INDEX epcis_events_hash_idx ON epcis_events ((substr(hash, 15, 16) COLLATE "C"));
 
 CREATE TABLE epcis_event_epcs_new (
-	epc   TEXT COLLATE "C" NOT NULL,
-	event BIGINT NOT NULL, -- epcis_events.seq
-	role  TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
-	PRIMARY KEY (epc, event, role)
+	epc_key BYTEA NOT NULL, -- bulkhead.EPCKey of the normalised EPC: 16 bytes of its SHA-256
+	event   BIGINT NOT NULL, -- epcis_events.seq
+	role    TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
+	PRIMARY KEY (epc_key, event, role)
 );
-INSERT INTO epcis_event_epcs_new (epc, event, role)
-	SELECT p.epc, e.seq, p.role FROM epcis_event_epcs p JOIN epcis_events e ON e.id = p.event;
+INSERT INTO epcis_event_epcs_new (epc_key, event, role)
+	SELECT substring(sha256(convert_to(p.epc, 'UTF8')) FROM 1 FOR 16), e.seq, p.role
+	FROM epcis_event_epcs p JOIN epcis_events e ON e.id = p.event;
 DROP TABLE epcis_event_epcs;
 ALTER TABLE epcis_event_epcs_new RENAME TO epcis_event_epcs;
 ALTER INDEX epcis_event_epcs_new_pkey RENAME TO epcis_event_epcs_pkey;

@@ -4,6 +4,9 @@
 -- the hash index held whole hashes. Now:
 --   - events get seq, an integer key in capture order, which the
 --     identifier rows point to; the organisation is checked on the event;
+--   - identifier rows hold a 16-byte key of the EPC (bulkhead.EPCKey,
+--     computed here by the store's function bulkhead_epc_key) instead of
+--     its text;
 --     the text id is kept for paging order but needs no index of its own;
 --   - the hash index holds the hash's first 16 hex digits only (queries
 --     compare the whole hash on the row);
@@ -36,13 +39,13 @@ INSERT INTO epcis_events_new (id, org_id, capture_id, event_id, hash, type, even
 	FROM epcis_events ORDER BY record_time, id;
 
 CREATE TABLE epcis_event_epcs_new (
-	epc   TEXT NOT NULL,
-	event INTEGER NOT NULL, -- epcis_events.seq
-	role  TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
-	PRIMARY KEY (epc, event, role)
+	epc_key BLOB NOT NULL, -- bulkhead.EPCKey of the normalised EPC: 16 bytes of its SHA-256
+	event   INTEGER NOT NULL, -- epcis_events.seq
+	role    TEXT NOT NULL CHECK (role IN ('epc', 'child', 'parent', 'input', 'output')),
+	PRIMARY KEY (epc_key, event, role)
 ) WITHOUT ROWID;
-INSERT INTO epcis_event_epcs_new (epc, event, role)
-	SELECT p.epc, n.seq, p.role FROM epcis_event_epcs p JOIN epcis_events_new n ON n.id = p.event;
+INSERT INTO epcis_event_epcs_new (epc_key, event, role)
+	SELECT bulkhead_epc_key(p.epc), n.seq, p.role FROM epcis_event_epcs p JOIN epcis_events_new n ON n.id = p.event;
 
 DROP TABLE epcis_event_epcs;
 DROP TABLE epcis_events;
