@@ -2,6 +2,7 @@
 # pg.sh runs a throwaway PostgreSQL server for tests.
 #
 #   scripts/pg.sh start DIR   # prints the DSN to export as BULKHEAD_TEST_POSTGRES
+#   PG_DURABLE=1 scripts/pg.sh start DIR   # the same with fsync and synchronous commits on
 #   scripts/pg.sh stop DIR
 #
 # DIR is an empty directory made by the caller (e.g. d=$(mktemp -d)); it
@@ -125,7 +126,10 @@ start() {
 
 	log "starting on socket $dir port $port"
 	local opts="-c listen_addresses='' -c unix_socket_directories='$dir' -p $port"
-	opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+	opts+=" -c max_connections=300"
+	# Tests trade durability for speed; PG_DURABLE=1 keeps PostgreSQL's
+	# defaults (for benchmarks of durable commits).
+	[[ ${PG_DURABLE:-} == 1 ]] || opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	if ! as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -o "$opts" start >&2; then
 		cat "$dir/postgres.log" >&2 || true
 		die "pg_ctl start failed"
