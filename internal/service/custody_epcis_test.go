@@ -13,6 +13,7 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/epcis"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
+	"github.com/google/go-cmp/cmp"
 )
 
 // lightFixture is an organisation with a site whose "members" are all the
@@ -295,5 +296,52 @@ func TestGS1ExamplesRoundTrip(t *testing.T) {
 	}
 	if n != 47 || stored < 47 {
 		t.Errorf("%d examples, %d events stored; want 47 examples", n, stored)
+	}
+}
+
+// A document holding eventIDs already stored beside new ones: the write
+// that counted on them being new is refused by the store and done again,
+// reporting exactly the stored ones.
+func TestCaptureStoredAndNewEventIDs(t *testing.T) {
+	svc := newService(t)
+	f := lightFixture(t, svc, "capture-mixed")
+	adm := f.actors[bulkhead.RoleAdmin]
+	first := capture(t, svc, adm, epcisDoc("m", 2), false)
+	rb := capture(t, svc, adm, epcisDoc("m", 4), false)
+	pr := capture(t, svc, adm, epcisDoc("m", 4), true)
+	type problem struct {
+		Event       int
+		EventID     string
+		Field, Rule string
+	}
+	problems := func(j *bulkhead.CaptureJob) []problem {
+		var out []problem
+		for _, p := range j.Problems {
+			out = append(out, problem{p.Event, p.EventID, p.Field, p.Rule})
+		}
+		return out
+	}
+	want := []problem{{0, "urn:example:m-0", "/eventID", "duplicate"}, {1, "urn:example:m-1", "/eventID", "duplicate"}}
+	if rb.Status != bulkhead.CaptureFailed || rb.Stored != 0 {
+		t.Errorf("rollback job = %+v", rb)
+	}
+	if diff := cmp.Diff(want, problems(rb)); diff != "" {
+		t.Errorf("rollback problems (-want +got):\n%s", diff)
+	}
+	if pr.Status != bulkhead.CapturePartial || pr.Stored != 2 {
+		t.Errorf("proceed job = %+v", pr)
+	}
+	if diff := cmp.Diff(want, problems(pr)); diff != "" {
+		t.Errorf("proceed problems (-want +got):\n%s", diff)
+	}
+	if p := query(t, svc, adm, "perPage=1000"); len(p.Events) != 4 {
+		t.Errorf("%d events stored, want 4", len(p.Events))
+	}
+	// One audit entry per capture, whichever write stored it.
+	for _, j := range []*bulkhead.CaptureJob{first, rb, pr} {
+		es, _, _ := svc.AuditEntries(ctx, adm, bulkhead.AuditFilter{ObjectID: j.ID, Limit: 10})
+		if len(es) != 1 || es[0].Action != "epcis.capture" {
+			t.Errorf("job %s: audit entries = %v", j.Status, es)
+		}
 	}
 }
