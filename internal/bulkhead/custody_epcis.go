@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -148,16 +149,22 @@ func (f *EventFilter) CursorOf(e *EPCISEvent) EventCursor {
 	return EventCursor{e.RecordTime.UnixMicro(), e.ID}
 }
 
-// EventHashKey is what the stores' hash index holds of an event hash, as
-// SQL's substr(hash, 15, 16) gives it: the first 16 hex digits after
-// "ni:///sha-256;", enough to tell events apart (queries then compare the
-// whole hash). A value that is not a hash gives a key no hash has, or one
-// whose row the full comparison rejects.
-func EventHashKey(hash string) string {
-	if len(hash) <= 14 {
-		return ""
+// EventHashKey is what the stores' hash index holds of an event hash
+// ("ni:///sha-256;" and 64 hex digits): its first 16 hex digits as an
+// integer, enough to tell events apart (queries then compare the whole
+// hash). A value that does not start like a hash gives 0, whose rows the
+// full comparison rejects. SQLite's migration computes the same key with
+// the function bulkhead_hash_key, PostgreSQL's with a cast of the digits.
+func EventHashKey(hash string) int64 {
+	rest, ok := strings.CutPrefix(hash, "ni:///sha-256;")
+	if !ok || len(rest) < 16 {
+		return 0
 	}
-	return hash[14:min(len(hash), 30)]
+	n, err := strconv.ParseUint(rest[:16], 16, 64)
+	if err != nil {
+		return 0
+	}
+	return int64(n)
 }
 
 // CaptureRanges gives, for each capture among events, the lowest and

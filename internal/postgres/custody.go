@@ -117,10 +117,10 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 		return err
 	}
 	_, err = cp.CopyFrom(ctx, pgx.Identifier{"epcis_events"},
-		[]string{"seq", "id", "org_id", "capture_id", "event_id", "hash", "type", "event_time", "record_time", "action", "biz_step", "disposition", "read_point", "biz_location", "error_declaration", "body"},
+		[]string{"seq", "id", "org_id", "capture_id", "event_id", "hash", "hash_key", "type", "event_time", "record_time", "action", "biz_step", "disposition", "read_point", "biz_location", "error_declaration", "body"},
 		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 			e := events[i]
-			return []any{seqs[i], e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, e.EventTime, e.RecordTime,
+			return []any{seqs[i], e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, bulkhead.EventHashKey(e.Hash), e.Type, e.EventTime, e.RecordTime,
 				e.Action, e.BizStep, e.Disposition, e.ReadPoint, e.BizLocation, e.ErrorDeclaration, string(e.Body)}, nil
 		}))
 	if err != nil {
@@ -220,14 +220,14 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 		}
 	case len(f.EventIDs) > 0:
 		ids := arg(f.EventIDs)
-		// The hash index holds the hashes' first 16 hex digits.
-		keys := make([]string, len(f.EventIDs))
+		// The hash index holds bulkhead.EventHashKey of the hashes.
+		keys := make([]int64, len(f.EventIDs))
 		for i, v := range f.EventIDs {
 			keys[i] = bulkhead.EventHashKey(v)
 		}
 		driver = "SELECT seq FROM epcis_events WHERE org_id = " + org + " AND NOT error_declaration AND event_id = ANY(" + ids + ")" +
 			" UNION SELECT seq FROM epcis_events WHERE org_id = " + org + " AND error_declaration AND event_id = ANY(" + ids + ")" +
-			" UNION SELECT seq FROM epcis_events WHERE (substr(hash, 15, 16) COLLATE \"C\") = ANY(" + arg(keys) + ") AND hash = ANY(" + ids + ")"
+			" UNION SELECT seq FROM epcis_events WHERE hash_key = ANY(" + arg(keys) + ") AND hash = ANY(" + ids + ")"
 		f.EventIDs = nil
 	case f.CaptureID != "":
 		c := arg(f.CaptureID)

@@ -111,7 +111,7 @@ const (
 	epcRowsPerInsert   = 256
 )
 
-const eventInsertCols = `id, org_id, capture_id, event_id, hash, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body`
+const eventInsertCols = `id, org_id, capture_id, event_id, hash, hash_key, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body`
 
 func multiRow(prefix string, cols, rows int) string {
 	var b strings.Builder
@@ -138,15 +138,15 @@ func (q queries) InsertEPCISEvents(ctx context.Context, events []*bulkhead.EPCIS
 	if err := q.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM epcis_events`).Scan(&last); err != nil {
 		return mapErr(err)
 	}
-	args := make([]any, 0, eventRowsPerInsert*16)
+	args := make([]any, 0, eventRowsPerInsert*17)
 	for start := 0; start < len(events); start += eventRowsPerInsert {
 		chunk := events[start:min(start+eventRowsPerInsert, len(events))]
 		args = args[:0]
 		for i, e := range chunk {
-			args = append(args, last+int64(start+i)+1, e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, e.Type, micros(e.EventTime), micros(e.RecordTime),
+			args = append(args, last+int64(start+i)+1, e.ID, e.OrgID, e.CaptureID, e.EventID, e.Hash, bulkhead.EventHashKey(e.Hash), e.Type, micros(e.EventTime), micros(e.RecordTime),
 				e.Action, e.BizStep, e.Disposition, e.ReadPoint, e.BizLocation, e.ErrorDeclaration, e.Body)
 		}
-		if _, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_events (seq, `+eventInsertCols+`) VALUES `, 16, len(chunk)), args...); err != nil {
+		if _, err := q.q.ExecContext(ctx, multiRow(`INSERT OR ROLLBACK INTO epcis_events (seq, `+eventInsertCols+`) VALUES `, 17, len(chunk)), args...); err != nil {
 			return mapEventErr(err)
 		}
 	}
@@ -295,12 +295,13 @@ func eventQuery(f bulkhead.EventFilter) (string, []any) {
 			args = append(args, f.OrgID)
 			driver += "SELECT seq FROM epcis_events WHERE org_id = ? AND error_declaration = " + d + " AND event_id IN " + list(f.EventIDs) + " UNION "
 		}
-		// The hash index holds the hashes' first 16 hex digits.
-		keys := make([]string, len(f.EventIDs))
+		// The hash index holds bulkhead.EventHashKey of the hashes.
+		keys := make([]any, len(f.EventIDs))
 		for i, v := range f.EventIDs {
 			keys[i] = bulkhead.EventHashKey(v)
 		}
-		driver += "SELECT seq FROM epcis_events WHERE substr(hash, 15, 16) IN " + list(keys) + " AND hash IN " + list(f.EventIDs)
+		args = append(args, keys...)
+		driver += "SELECT seq FROM epcis_events WHERE hash_key IN (?" + strings.Repeat(", ?", len(keys)-1) + ") AND hash IN " + list(f.EventIDs)
 		f.EventIDs = nil
 	case f.CaptureID != "":
 		driver = "SELECT seq FROM epcis_events WHERE seq BETWEEN (SELECT first_seq FROM epcis_captures WHERE id = ?) AND (SELECT last_seq FROM epcis_captures WHERE id = ?) AND capture_id = ?"

@@ -5,8 +5,9 @@
 --   - identifier rows are (epc key, event seq, role), the key being
 --     bulkhead.EPCKey of the EPC (16 bytes of its SHA-256) rather than its
 --     text;
---   - the hash index holds the hash's first 16 hex digits only (queries
---     compare the whole hash on the row);
+--   - the hash index holds hash_key, the hash's first 16 hex digits as an
+--     integer (bulkhead.EventHashKey; queries compare the whole hash on the
+--     row);
 --   - a capture's events are found by the range of seq it wrote (kept on
 --     the capture) instead of an index on capture_id;
 --   - capture_id is no longer a foreign key: the capture's row is written
@@ -29,9 +30,13 @@ UPDATE epcis_captures c SET first_seq = r.lo, last_seq = r.hi
 	WHERE r.capture_id = c.id;
 DROP INDEX epcis_events_capture_idx;
 
--- hash is "ni:///sha-256;" and 64 hex digits: 16 of them tell events apart.
+-- hash_key is bulkhead.EventHashKey(hash): the first 16 hex digits of
+-- "ni:///sha-256;<64 hex digits>" as an integer, 0 for anything else.
+ALTER TABLE epcis_events ADD COLUMN hash_key BIGINT;
+UPDATE epcis_events SET hash_key = CASE WHEN hash ~ '^ni:///sha-256;[0-9a-fA-F]{16}' THEN ('x' || substr(hash, 15, 16))::bit(64)::bigint ELSE 0 END;
+ALTER TABLE epcis_events ALTER COLUMN hash_key SET NOT NULL;
 DROP INDEX epcis_events_hash_idx;
-CREATE INDEX epcis_events_hash_idx ON epcis_events ((substr(hash, 15, 16) COLLATE "C"));
+CREATE INDEX epcis_events_hash_idx ON epcis_events (hash_key);
 
 CREATE TABLE epcis_event_epcs_new (
 	epc_key BYTEA NOT NULL, -- bulkhead.EPCKey of the normalised EPC: 16 bytes of its SHA-256

@@ -8,8 +8,9 @@
 --     computed here by the store's function bulkhead_epc_key) instead of
 --     its text;
 --     the text id is kept for paging order but needs no index of its own;
---   - the hash index holds the hash's first 16 hex digits only (queries
---     compare the whole hash on the row);
+--   - the hash index holds hash_key, the hash's first 16 hex digits as an
+--     integer (bulkhead.EventHashKey; queries compare the whole hash on the
+--     row);
 --   - a capture's events are found by the range of seq it wrote (kept on
 --     the capture) instead of an index on capture_id;
 --   - capture_id is no longer a foreign key: the capture's row is written
@@ -23,6 +24,7 @@ CREATE TABLE epcis_events_new (
 	capture_id        TEXT NOT NULL, -- epcis_captures.id, written in the same transaction
 	event_id          TEXT NOT NULL,
 	hash              TEXT NOT NULL,
+	hash_key          INTEGER NOT NULL, -- bulkhead.EventHashKey(hash)
 	type              TEXT NOT NULL CHECK (type IN ('ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent')),
 	event_time        INTEGER NOT NULL,
 	record_time       INTEGER NOT NULL,
@@ -34,8 +36,8 @@ CREATE TABLE epcis_events_new (
 	error_declaration INTEGER NOT NULL CHECK (error_declaration IN (0, 1)),
 	body              TEXT NOT NULL
 );
-INSERT INTO epcis_events_new (id, org_id, capture_id, event_id, hash, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body)
-	SELECT id, org_id, capture_id, event_id, hash, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body
+INSERT INTO epcis_events_new (id, org_id, capture_id, event_id, hash, hash_key, type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body)
+	SELECT id, org_id, capture_id, event_id, hash, bulkhead_hash_key(hash), type, event_time, record_time, action, biz_step, disposition, read_point, biz_location, error_declaration, body
 	FROM epcis_events ORDER BY record_time, id;
 
 CREATE TABLE epcis_event_epcs_new (
@@ -55,8 +57,9 @@ ALTER TABLE epcis_event_epcs_new RENAME TO epcis_event_epcs;
 -- One event per eventID; error declarations repeat the eventID they correct.
 CREATE UNIQUE INDEX epcis_events_event_id_key ON epcis_events (org_id, event_id) WHERE error_declaration = 0;
 CREATE INDEX epcis_events_declared_idx ON epcis_events (org_id, event_id) WHERE error_declaration = 1;
--- hash is "ni:///sha-256;" and 64 hex digits: 16 of them tell events apart.
-CREATE INDEX epcis_events_hash_idx ON epcis_events (substr(hash, 15, 16));
+-- A column, not an index on an expression: SQLite keeps a statement
+-- journal for every insert into a table with an expression index.
+CREATE INDEX epcis_events_hash_idx ON epcis_events (hash_key);
 CREATE INDEX epcis_events_time_idx ON epcis_events (org_id, event_time, id);
 CREATE INDEX epcis_events_record_idx ON epcis_events (org_id, record_time, id);
 
