@@ -112,13 +112,19 @@ func (s *Service) CaptureEPCIS(ctx context.Context, a Actor, doc []byte, proceed
 			return s.finishCapture(ctx, tx, a, job, len(stored))
 		})
 	}
-	// The write first counts on the eventIDs being new, as they nearly
-	// always are: the store's unique index refuses one already stored and
-	// the whole transaction with it. Only then is the write done again,
-	// looking them up to report them (a lookup of every eventID in the
-	// write transaction cost about 5% of the capture's time in it).
-	err = write(false)
-	if storedEventID(err) {
+	// On a store that writes one transaction at a time (SQLite), where the
+	// write is what limits capture, the write first counts on the eventIDs
+	// being new, as they nearly always are: the store's unique index
+	// refuses one already stored and the whole transaction with it, and
+	// only then is the write done again, looking them up to report them
+	// (the lookup cost about 5% of the serialised write). PostgreSQL
+	// writes concurrent captures side by side and looks them up first:
+	// measured with bench epcis-capture, its server spent more CPU time
+	// and captured 10–25% fewer events per second without the lookup.
+	sw, serial := s.store.(interface{ SerialWrites() bool })
+	optimistic := serial && sw.SerialWrites()
+	err = write(!optimistic)
+	if optimistic && storedEventID(err) {
 		err = write(true)
 	}
 	if bulkhead.ErrorCode(err) == bulkhead.ECONFLICT {

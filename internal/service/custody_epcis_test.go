@@ -1,6 +1,9 @@
 package service_test
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -12,8 +15,10 @@ import (
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
 	"github.com/bulkhead-sms/bulkhead/internal/epcis"
+	"github.com/bulkhead-sms/bulkhead/internal/postgres"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 )
 
 // lightFixture is an organisation with a site whose "members" are all the
@@ -302,8 +307,14 @@ func TestGS1ExamplesRoundTrip(t *testing.T) {
 // A document holding eventIDs already stored beside new ones: the write
 // that counted on them being new is refused by the store and done again,
 // reporting exactly the stored ones.
+// SQLite writes first without looking the eventIDs up, PostgreSQL looks
+// them up first: both report the same.
 func TestCaptureStoredAndNewEventIDs(t *testing.T) {
-	svc := newService(t)
+	t.Run("sqlite", func(t *testing.T) { testCaptureStoredAndNew(t, newService(t)) })
+	t.Run("postgres", func(t *testing.T) { testCaptureStoredAndNew(t, newPostgresService(t)) })
+}
+
+func testCaptureStoredAndNew(t *testing.T, svc *service.Service) {
 	f := lightFixture(t, svc, "capture-mixed")
 	adm := f.actors[bulkhead.RoleAdmin]
 	first := capture(t, svc, adm, epcisDoc("m", 2), false)
@@ -344,4 +355,41 @@ func TestCaptureStoredAndNewEventIDs(t *testing.T) {
 			t.Errorf("job %s: audit entries = %v", j.Status, es)
 		}
 	}
+}
+
+// newPostgresService is newService on a fresh database of
+// BULKHEAD_TEST_POSTGRES (skipped without it, unless
+// BULKHEAD_REQUIRE_POSTGRES=1).
+func newPostgresService(t *testing.T) *service.Service {
+	t.Helper()
+	dsn := os.Getenv("BULKHEAD_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("BULKHEAD_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("BULKHEAD_REQUIRE_POSTGRES=1 but BULKHEAD_TEST_POSTGRES is empty")
+		}
+		t.Skip("set BULKHEAD_TEST_POSTGRES to run against PostgreSQL")
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "bh_svc_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, dsn+" dbname="+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if c, err := pgx.Connect(context.Background(), dsn); err == nil {
+			c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(context.Background())
+		}
+	})
+	return service.New(db, nil)
 }

@@ -158,6 +158,10 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
+// SerialWrites reports that the store runs one write transaction at a
+// time (the service plans some writes around it).
+func (db *DB) SerialWrites() bool { return true }
+
 // Write runs fn in one IMMEDIATE transaction on the writer connection.
 func (db *DB) Write(ctx context.Context, fn func(bulkhead.Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
