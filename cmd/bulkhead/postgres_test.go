@@ -1,51 +1,22 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/bulkhead-sms/bulkhead/internal/storetest"
 )
 
 // freshPostgres creates an empty database on BULKHEAD_TEST_POSTGRES and
-// returns a DSN for it, dropped when the test ends.
+// returns a key=value DSN for it, dropped when the test ends.
 func freshPostgres(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("BULKHEAD_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("BULKHEAD_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("BULKHEAD_REQUIRE_POSTGRES=1 but BULKHEAD_TEST_POSTGRES is empty")
-		}
-		t.Skip("set BULKHEAD_TEST_POSTGRES to run against PostgreSQL")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "bh_cmd_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), dsn)
-		if err == nil {
-			c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
+	dsn := storetest.FreshPostgres(t)
 	if strings.Contains(dsn, "://") {
 		t.Fatalf("use a key=value DSN for BULKHEAD_TEST_POSTGRES, got a URL")
 	}
-	return dsn + " dbname=" + name
+	return dsn
 }
 
 func TestCLIAndServeOnPostgres(t *testing.T) {

@@ -1,9 +1,6 @@
 package service_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -17,8 +14,8 @@ import (
 	"github.com/bulkhead-sms/bulkhead/internal/epcis"
 	"github.com/bulkhead-sms/bulkhead/internal/postgres"
 	"github.com/bulkhead-sms/bulkhead/internal/service"
+	"github.com/bulkhead-sms/bulkhead/internal/storetest"
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 )
 
 // lightFixture is an organisation with a site whose "members" are all the
@@ -362,34 +359,10 @@ func testCaptureStoredAndNew(t *testing.T, svc *service.Service) {
 // BULKHEAD_REQUIRE_POSTGRES=1).
 func newPostgresService(t *testing.T) *service.Service {
 	t.Helper()
-	dsn := os.Getenv("BULKHEAD_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("BULKHEAD_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("BULKHEAD_REQUIRE_POSTGRES=1 but BULKHEAD_TEST_POSTGRES is empty")
-		}
-		t.Skip("set BULKHEAD_TEST_POSTGRES to run against PostgreSQL")
-	}
-	conn, err := pgx.Connect(ctx, dsn)
+	db, err := postgres.Open(ctx, storetest.FreshPostgres(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "bh_svc_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	db, err := postgres.Open(ctx, dsn+" dbname="+name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if c, err := pgx.Connect(context.Background(), dsn); err == nil {
-			c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
+	t.Cleanup(func() { db.Close() })
 	return service.New(db, nil)
 }
