@@ -395,7 +395,9 @@ func (nc *nameCheck) valid(name string) bool {
 			for k, v := range old {
 				known[k] = v
 			}
-			known[name] = ok
+			// A copy: the decoder's strings share one copy of the whole
+			// document, which the cache would otherwise keep for good.
+			known[strings.Clone(name)] = ok
 			nc.known.Store(&known)
 		}
 		nc.mu.Unlock()
