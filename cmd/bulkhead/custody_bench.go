@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -183,18 +184,19 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	docs := fs.Int("docs", 30, "documents to capture")
 	size := fs.Int("events", 1000, "events per document")
 	conc := fs.Int("clients", 2, "concurrent clients")
-	profile := fs.String("cpuprofile", "", "write a CPU profile of the capture phase to this file")
+	rounds := fs.Int("rounds", 1, "measure this many times, each into a new temporary SQLite repository, and report the medians (single runs vary with other work on the machine)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the (first) capture phase to this file")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	serverGC() // as serve runs
-	b, closeBench, err := openBench(ctx, *db)
-	if err != nil {
-		return err
+	if *docs < 1 || *size < 1 || *conc < 1 || *rounds < 1 {
+		return &usageError{"--docs, --events, --clients and --rounds must be at least 1"}
 	}
-	defer closeBench()
+	if *rounds > 1 && *db != "" {
+		return &usageError{"--rounds needs the default temporary SQLite repository (no --db)"}
+	}
+	serverGC() // as serve runs
 	w := e.stdout
-	fmt.Fprintf(w, "bench epcis-capture on %s, GOMAXPROCS=%d, GOGC=%d: %d documents of %d events, %d clients\n", b.engine, runtime.GOMAXPROCS(0), gcPercent(), *docs, *size, *conc)
 	gen := newEPCISGen(1, *docs**size/2)
 	all := make([][]byte, *docs+1)
 	var bytesTotal int
@@ -202,10 +204,45 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 		all[i] = gen.document(*size, 0)
 		bytesTotal += len(all[i])
 	}
-	fmt.Fprintf(w, "documents: %.1f KiB each on average\n", float64(bytesTotal)/float64(len(all))/1024)
+	var floors, captures []float64
+	for r := range *rounds {
+		b, closeBench, err := openBench(ctx, *db)
+		if err != nil {
+			return err
+		}
+		if r == 0 {
+			fmt.Fprintf(w, "bench epcis-capture on %s, GOMAXPROCS=%d, GOGC=%d: %d documents of %d events, %d clients\n", b.engine, runtime.GOMAXPROCS(0), gcPercent(), *docs, *size, *conc)
+			fmt.Fprintf(w, "documents: %.1f KiB each on average\n", float64(bytesTotal)/float64(len(all))/1024)
+		}
+		if *rounds > 1 {
+			fmt.Fprintf(w, "round %d of %d, new repository:\n", r+1, *rounds)
+		}
+		prof := ""
+		if r == 0 {
+			prof = *profile
+		}
+		floorRate, capRate, err := captureRound(ctx, w, b, all, *docs, *size, *conc, prof, r == *rounds-1)
+		closeBench()
+		if err != nil {
+			return err
+		}
+		floors, captures = append(floors, floorRate), append(captures, capRate)
+	}
+	if *rounds > 1 {
+		fmt.Fprintf(w, "median of %d rounds: capture %.0f events/s (rounds: %s), floor %.0f events/s, capture / floor %.2f\n",
+			*rounds, median(captures), joinRates(captures), median(floors), median(captures)/median(floors))
+	}
+	return nil
+}
+
+// captureRound runs the floor and the capture of all[1:] over HTTP into
+// b's repository (all[0] warms up), prints the figures and returns the
+// two rates in events per second; last also measures the peak memory of
+// capturing a document at the size limit.
+func captureRound(ctx context.Context, w io.Writer, b *benchOrg, all [][]byte, docs, size, conc int, profile string, last bool) (floorRate, capRate float64, err error) {
 	post, _, stop, err := benchServer(ctx, b)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer stop()
 	// Floor: decode and hash only, on the same number of goroutines.
@@ -218,11 +255,11 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		start := time.Now()
-		for range *conc {
+		for range conc {
 			wg.Go(func() {
 				for {
 					i := int(next.Add(1))
-					if i > *docs {
+					if i > docs {
 						return
 					}
 					if err := f(all[i]); err != nil {
@@ -239,21 +276,21 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	}
 	floor, err := run(func(doc []byte) error { _, err := epcis.HashDocument(doc); return err })
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	floorCPU := cpu
 	// Warm-up capture (statement preparation), not counted.
 	if code, body, err := post("/api/v1/epcis/capture", all[0]); err != nil || code != 202 {
-		return fmt.Errorf("warm-up capture: %d %v %.300s", code, err, body)
+		return 0, 0, fmt.Errorf("warm-up capture: %d %v %.300s", code, err, body)
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
+	if profile != "" {
+		f, err := os.Create(profile)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
 	capture, err := run(func(doc []byte) error {
@@ -263,18 +300,18 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	if *profile != "" {
+	if profile != "" {
 		pprof.StopCPUProfile()
 	}
-	n := float64(*docs * *size)
-	floorRate, capRate := n/floor.Seconds(), n/capture.Seconds()
+	if err != nil {
+		return 0, 0, err
+	}
+	n := float64(docs * size)
+	floorRate, capRate = n/floor.Seconds(), n/capture.Seconds()
 	cores := float64(runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "floor (decode + hash only):            %8.0f events/s  (%s; %.1f µs CPU per event)\n", floorRate, floor.Round(time.Millisecond), floorCPU.Seconds()*1e6/n)
 	fmt.Fprintf(w, "capture over HTTP (validate, hash,\n  store, durable commit, audit):       %8.0f events/s  (%s, %.1f ms per document; %.1f µs CPU per event)\n",
-		capRate, capture.Round(time.Millisecond), capture.Seconds()*1000/float64(*docs)*float64(*conc), cpu.Seconds()*1e6/n)
+		capRate, capture.Round(time.Millisecond), capture.Seconds()*1000/float64(docs)*float64(conc), cpu.Seconds()*1e6/n)
 	fmt.Fprintf(w, "capture / floor:                       %8.2f  (by CPU time: %.2f)\n", capRate/floorRate, floorCPU.Seconds()/cpu.Seconds())
 	if b.engine == "SQLite" {
 		fmt.Fprintf(w, "CPU-bound ceiling on %d idle cores:     floor %.0f, capture %.0f events/s (wall-clock figures above are lower when other work shares the machine)\n",
@@ -287,6 +324,9 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	if cnt, err := b.st.EPCISEventCount(ctx, b.org.ID); err == nil {
 		fmt.Fprintf(w, "events stored: %d\n", cnt)
 	}
+	if !last {
+		return floorRate, capRate, nil
+	}
 
 	// Peak memory while capturing one document at the size limit.
 	big := newEPCISGen(2, 100000).document(0, service.CaptureMaxBytes)
@@ -297,11 +337,33 @@ func benchEPCISCapture(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	code, body, err := post("/api/v1/epcis/capture", big)
 	if err != nil || code != 202 {
-		return fmt.Errorf("capture at the limit: %d %v %.300s", code, err, body)
+		return 0, 0, fmt.Errorf("capture at the limit: %d %v %.300s", code, err, body)
 	}
 	fmt.Fprintf(w, "document at the size limit: %.1f MiB, %d events, captured in %s; peak RSS %.0f MiB (%.0f MiB before it; peak so far %.0f MiB)\n",
 		float64(len(big))/(1<<20), strings.Count(string(big), `"eventID"`), time.Since(start).Round(time.Millisecond), peakRSS(), base, before)
-	return nil
+	return floorRate, capRate, nil
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count).
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// joinRates lists rates as whole numbers.
+func joinRates(xs []float64) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strings.Join(out, ", ")
 }
 
 // benchEPCISQuery fills the repository through the store and measures

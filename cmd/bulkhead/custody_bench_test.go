@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -35,4 +36,22 @@ func BenchmarkCaptureCPU(b *testing.B) {
 			}
 		}
 	})
+}
+
+// bench epcis-capture --rounds measures each round in a new repository and
+// reports the medians; --rounds with --db is refused.
+func TestBenchEPCISCaptureRounds(t *testing.T) {
+	out := must(t, map[string]string{}, "", "bench", "epcis-capture", "--docs", "2", "--events", "20", "--rounds", "2")
+	for _, want := range []string{"round 1 of 2, new repository", "round 2 of 2, new repository", "events stored: 60", "document at the size limit", "median of 2 rounds: capture "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "events stored: 60"); n != 2 {
+		t.Errorf("%d rounds stored 60 events, want 2 (each round its own repository):\n%s", n, out)
+	}
+	code, _, errs := cli(t, map[string]string{}, "", "bench", "epcis-capture", "--rounds", "2", "--db", t.TempDir()+"/x.db")
+	if code != exitUsage || !strings.Contains(errs, "--rounds needs") {
+		t.Errorf("--rounds with --db: exit %d, %s", code, errs)
+	}
 }
