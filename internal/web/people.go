@@ -189,66 +189,75 @@ type peopleKind struct {
 // pageSize is the number of rows a list page shows.
 const peoplePageSize = 50
 
-// listQuery is the state of a list page read from its query string.
-type listQuery struct {
+// listState is a list page's sorting, paging and filters as its query
+// string gives them, and the links that keep them (shared by the list
+// pages of people and shipments).
+type listState struct {
 	q        url.Values
 	path     string
 	sorts    []sortDef
+	def      sortDef // the order without sort and dir parameters
 	sortKey  string
 	dir      string
 	page     int
+	pageSize int
 	filters  []string // query keys that filter
-	f        bulkhead.PeopleFilter
 	filtered bool
 }
 
-func newListQuery(c *call, path string, sorts []sortDef, filters ...string) *listQuery {
-	q := c.r.URL.Query()
-	l := &listQuery{q: q, path: path, sorts: sorts, filters: append([]string{"q", "status"}, filters...)}
-	l.sortKey, l.dir = q.Get("sort"), q.Get("dir")
-	ok := false
+// newListState reads a list's state from q. def is the key of the default
+// sort, one of sorts. A sort without a valid dir takes the column's lead
+// direction; a status or archived filter set to "active" (the default)
+// does not count as filtering.
+func newListState(q url.Values, path string, pageSize int, sorts []sortDef, def string, filters ...string) *listState {
+	l := &listState{q: q, path: path, sorts: sorts, pageSize: pageSize, filters: filters}
 	for _, s := range sorts {
-		ok = ok || s.key == l.sortKey
-	}
-	if !ok {
-		l.sortKey = sorts[0].key
-		l.dir = ""
-		if sorts[0].descLead {
-			l.dir = "desc"
+		if s.key == def {
+			l.def = s
 		}
 	}
-	if l.dir != "desc" {
-		l.dir = "asc"
+	chosen, ok := l.def, false
+	for _, s := range sorts {
+		if s.key == q.Get("sort") {
+			chosen, ok = s, true
+		}
+	}
+	l.sortKey, l.dir = chosen.key, q.Get("dir")
+	if !ok || (l.dir != "asc" && l.dir != "desc") {
+		l.dir = leadDir(chosen)
 	}
 	l.page, _ = strconv.Atoi(q.Get("page"))
 	if l.page < 1 || l.page > 1_000_000 {
 		l.page = 1
 	}
-	l.f = bulkhead.PeopleFilter{Query: q.Get("q"), Status: q.Get("status"), SiteID: q.Get("site_id"), PersonID: q.Get("person_id"),
-		CourseID: q.Get("course_id"), RoleID: q.Get("role_id"), Employer: q.Get("employer"), Expiry: bulkhead.ExpiryState(q.Get("expiry")),
-		Sort: l.sortKey, Desc: l.dir == "desc", Limit: peoplePageSize, Offset: (l.page - 1) * peoplePageSize}
-	for _, k := range l.filters {
-		if v := q.Get(k); v != "" && !(k == "status" && v == bulkhead.StatusActive) {
+	for _, k := range filters {
+		if v := q.Get(k); v != "" && !((k == "status" || k == "archived") && v == bulkhead.StatusActive) {
 			l.filtered = true
 		}
 	}
 	return l
 }
 
+// leadDir is the direction a column sorts in first.
+func leadDir(s sortDef) string {
+	if s.descLead {
+		return "desc"
+	}
+	return "asc"
+}
+
+func (l *listState) desc() bool  { return l.dir == "desc" }
+func (l *listState) offset() int { return (l.page - 1) * l.pageSize }
+
 // link returns the list's address with some parameters changed.
-func (l *listQuery) link(set map[string]string) string {
+func (l *listState) link(set map[string]string) string {
 	v := url.Values{}
 	for _, k := range l.filters {
 		if x := l.q.Get(k); x != "" {
 			v.Set(k, x)
 		}
 	}
-	def := l.sorts[0]
-	defDir := "asc"
-	if def.descLead {
-		defDir = "desc"
-	}
-	if l.sortKey != def.key || l.dir != defDir {
+	if l.sortKey != l.def.key || l.dir != leadDir(l.def) {
 		v.Set("sort", l.sortKey)
 		v.Set("dir", l.dir)
 	}
@@ -268,28 +277,33 @@ func (l *listQuery) link(set map[string]string) string {
 	return l.path + "?" + v.Encode()
 }
 
-// page fills a list page's paging, sorting and export links.
-func (l *listQuery) fill(c *call, p *peopleListPage, n, total int, extraCols ...string) {
-	p.Path, p.Total, p.Filtered = l.path, total, l.filtered
-	p.ExportHref = l.path + "/export.csv"
-	if v := strings.TrimPrefix(l.link(map[string]string{"page": ""}), l.path); v != "" {
-		p.ExportHref += v
-	}
+// exportHref is the CSV export of the list with its filters and order.
+func (l *listState) exportHref() string {
+	return l.path + "/export.csv" + strings.TrimPrefix(l.link(map[string]string{"page": ""}), l.path)
+}
+
+// paging gives the rows shown (from, to; 0 for none) and the links to the
+// pages before and after, n rows of total being shown.
+func (l *listState) paging(n, total int) (from, to int, prev, next string) {
 	if n > 0 {
-		p.From, p.To = l.f.Offset+1, l.f.Offset+n
+		from, to = l.offset()+1, l.offset()+n
 	}
 	if l.page > 1 {
-		p.PrevHref = l.link(map[string]string{"page": strconv.Itoa(l.page - 1)})
+		prev = l.link(map[string]string{"page": strconv.Itoa(l.page - 1)})
 	}
-	if l.f.Offset+n < total {
-		p.NextHref = l.link(map[string]string{"page": strconv.Itoa(l.page + 1)})
+	if l.offset()+n < total {
+		next = l.link(map[string]string{"page": strconv.Itoa(l.page + 1)})
 	}
+	return from, to, prev, next
+}
+
+// columns are the sortable column heads, then unsortable ones labelled by
+// the extra keys.
+func (l *listState) columns(c *call, extra ...string) []sortCol {
+	var cols []sortCol
 	for _, sd := range l.sorts {
 		col := sortCol{Label: c.T(sd.labelKey)}
-		next := "asc"
-		if sd.descLead {
-			next = "desc"
-		}
+		next := leadDir(sd)
 		if sd.key == l.sortKey {
 			if l.dir == "asc" {
 				col.AriaSort, col.Hint, next = "ascending", c.T("sort.ascending"), "desc"
@@ -298,11 +312,35 @@ func (l *listQuery) fill(c *call, p *peopleListPage, n, total int, extraCols ...
 			}
 		}
 		col.Href = l.link(map[string]string{"sort": sd.key, "dir": next, "page": ""})
-		p.Columns = append(p.Columns, col)
+		cols = append(cols, col)
 	}
-	for _, k := range extraCols {
-		p.Columns = append(p.Columns, sortCol{Label: c.T(k)})
+	for _, k := range extra {
+		cols = append(cols, sortCol{Label: c.T(k)})
 	}
+	return cols
+}
+
+// listQuery is the state of a people list page read from its query string.
+type listQuery struct {
+	*listState
+	f bulkhead.PeopleFilter
+}
+
+func newListQuery(c *call, path string, sorts []sortDef, filters ...string) *listQuery {
+	q := c.r.URL.Query()
+	l := &listQuery{listState: newListState(q, path, peoplePageSize, sorts, sorts[0].key, append([]string{"q", "status"}, filters...)...)}
+	l.f = bulkhead.PeopleFilter{Query: q.Get("q"), Status: q.Get("status"), SiteID: q.Get("site_id"), PersonID: q.Get("person_id"),
+		CourseID: q.Get("course_id"), RoleID: q.Get("role_id"), Employer: q.Get("employer"), Expiry: bulkhead.ExpiryState(q.Get("expiry")),
+		Sort: l.sortKey, Desc: l.desc(), Limit: peoplePageSize, Offset: l.offset()}
+	return l
+}
+
+// fill fills a list page's paging, sorting and export links.
+func (l *listQuery) fill(c *call, p *peopleListPage, n, total int, extraCols ...string) {
+	p.Path, p.Total, p.Filtered = l.path, total, l.filtered
+	p.ExportHref = l.exportHref()
+	p.From, p.To, p.PrevHref, p.NextHref = l.paging(n, total)
+	p.Columns = l.columns(c, extraCols...)
 }
 
 // listError turns a bad filter into field errors on the filter form (422)

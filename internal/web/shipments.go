@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
+
 	"strings"
 
 	"github.com/bulkhead-sms/bulkhead/internal/bulkhead"
@@ -33,21 +33,16 @@ const (
 
 const shipmentsPageSize = 50
 
-// shipmentSortParams maps the list's sort parameter to the store's keys.
-var shipmentSortParams = []struct {
-	param    string
-	sort     bulkhead.ShipmentSort
-	labelKey string
-	descLead bool
-}{
-	{param: "reference", sort: bulkhead.ShipmentSortReference, labelKey: "shipment.reference"},
-	{param: "status", sort: bulkhead.ShipmentSortStatus, labelKey: "field.status"},
-	{param: "mode", sort: bulkhead.ShipmentSortMode, labelKey: "shipment.mode"},
-	{param: "origin", sort: bulkhead.ShipmentSortOrigin, labelKey: "shipment.origin"},
-	{param: "destination", sort: bulkhead.ShipmentSortDestination, labelKey: "shipment.destination"},
-	{param: "departure", sort: bulkhead.ShipmentSortDeparture, labelKey: "shipment.departure"},
-	{param: "arrival", sort: bulkhead.ShipmentSortArrival, labelKey: "shipment.arrival"},
-	{param: "updated", sort: bulkhead.ShipmentSortUpdated, labelKey: "field.updated", descLead: true},
+// shipmentSorts are the list's sortable columns; the keys are the store's.
+var shipmentSorts = []sortDef{
+	{key: string(bulkhead.ShipmentSortReference), labelKey: "shipment.reference"},
+	{key: string(bulkhead.ShipmentSortStatus), labelKey: "field.status"},
+	{key: string(bulkhead.ShipmentSortMode), labelKey: "shipment.mode"},
+	{key: string(bulkhead.ShipmentSortOrigin), labelKey: "shipment.origin"},
+	{key: string(bulkhead.ShipmentSortDestination), labelKey: "shipment.destination"},
+	{key: string(bulkhead.ShipmentSortDeparture), labelKey: "shipment.departure"},
+	{key: string(bulkhead.ShipmentSortArrival), labelKey: "shipment.arrival"},
+	{key: string(bulkhead.ShipmentSortUpdated), labelKey: "field.updated", descLead: true},
 }
 
 type shipmentRow struct {
@@ -70,85 +65,22 @@ type shipmentsPage struct {
 
 var shipmentListParams = []string{"q", "status", "mode", "origin", "destination", "equipment", "archived"}
 
-// shipmentListFilter reads the list's filters and sort from the query.
-func shipmentListFilter(q url.Values) (f bulkhead.ShipmentFilter, sortParam, dir string) {
-	f = bulkhead.ShipmentFilter{Query: q.Get("q"), Status: bulkhead.ShipmentStatus(q.Get("status")), Mode: bulkhead.ShipmentMode(q.Get("mode")),
-		Origin: q.Get("origin"), Destination: q.Get("destination"), Equipment: q.Get("equipment"), Archived: q.Get("archived"), Limit: shipmentsPageSize}
-	sortParam, dir = q.Get("sort"), q.Get("dir")
-	f.Sort, f.Desc = bulkhead.ShipmentSortUpdated, true
-	ok := false
-	for _, sp := range shipmentSortParams {
-		if sp.param == sortParam {
-			f.Sort, ok = sp.sort, true
-		}
-	}
-	if !ok {
-		return f, "updated", "desc"
-	}
-	if dir != "asc" {
-		dir = "desc"
-	}
-	f.Desc = dir == "desc"
-	return f, sortParam, dir
+// shipmentList reads the list's filters, order and page from the query.
+func shipmentList(q url.Values) (*listState, bulkhead.ShipmentFilter) {
+	l := newListState(q, "/custody/shipments", shipmentsPageSize, shipmentSorts, string(bulkhead.ShipmentSortUpdated), shipmentListParams...)
+	f := bulkhead.ShipmentFilter{Query: q.Get("q"), Status: bulkhead.ShipmentStatus(q.Get("status")), Mode: bulkhead.ShipmentMode(q.Get("mode")),
+		Origin: q.Get("origin"), Destination: q.Get("destination"), Equipment: q.Get("equipment"), Archived: q.Get("archived"),
+		Sort: bulkhead.ShipmentSort(l.sortKey), Desc: l.desc(), Limit: shipmentsPageSize, Offset: l.offset()}
+	return l, f
 }
 
 // shipments lists shipments with search, filters, sorting and paging
 // (GET /custody/shipments).
 func (s *server) shipments(c *call) error {
 	q := c.r.URL.Query()
-	f, sortParam, dir := shipmentListFilter(q)
-	page, _ := strconv.Atoi(q.Get("page"))
-	if page < 1 || page > 1_000_000 {
-		page = 1
-	}
-	f.Offset = (page - 1) * shipmentsPageSize
+	l, f := shipmentList(q)
 	p := &shipmentsPage{basePage: c.base("shipments.title"), Filter: c.shipmentFilterForm(q)}
-	for _, k := range shipmentListParams {
-		p.Filtered = p.Filtered || (q.Get(k) != "" && !(k == "archived" && q.Get(k) == bulkhead.StatusActive))
-	}
-	link := func(set map[string]string) string {
-		v := url.Values{}
-		for _, k := range shipmentListParams {
-			if x := q.Get(k); x != "" {
-				v.Set(k, x)
-			}
-		}
-		if sortParam != "updated" || dir != "desc" {
-			v.Set("sort", sortParam)
-			v.Set("dir", dir)
-		}
-		if page > 1 {
-			v.Set("page", strconv.Itoa(page))
-		}
-		for k, x := range set {
-			if x == "" {
-				v.Del(k)
-			} else {
-				v.Set(k, x)
-			}
-		}
-		if len(v) == 0 {
-			return "/custody/shipments"
-		}
-		return "/custody/shipments?" + v.Encode()
-	}
-	p.ExportHref = "/custody/shipments/export.csv" + strings.TrimPrefix(link(map[string]string{"page": ""}), "/custody/shipments")
-	for _, sp := range shipmentSortParams {
-		col := sortCol{Label: c.T(sp.labelKey)}
-		next := "asc"
-		if sp.descLead {
-			next = "desc"
-		}
-		if sp.param == sortParam {
-			if dir == "asc" {
-				col.AriaSort, col.Hint, next = "ascending", c.T("sort.ascending"), "desc"
-			} else {
-				col.AriaSort, col.Hint, next = "descending", c.T("sort.descending"), "asc"
-			}
-		}
-		col.Href = link(map[string]string{"sort": sp.param, "dir": next, "page": ""})
-		p.Columns = append(p.Columns, col)
-	}
+	p.Filtered, p.ExportHref, p.Columns = l.filtered, l.exportHref(), l.columns(c)
 	list, total, err := s.svc.Shipments(c.r.Context(), c.actor(), f)
 	status := http.StatusOK
 	switch bulkhead.ErrorCode(err) {
@@ -169,15 +101,7 @@ func (s *server) shipments(c *call) error {
 		}
 		p.Shipments = append(p.Shipments, r)
 	}
-	if len(list) > 0 {
-		p.From, p.To = f.Offset+1, f.Offset+len(list)
-	}
-	if page > 1 {
-		p.PrevHref = link(map[string]string{"page": strconv.Itoa(page - 1)})
-	}
-	if f.Offset+len(list) < total {
-		p.NextHref = link(map[string]string{"page": strconv.Itoa(page + 1)})
-	}
+	p.From, p.To, p.PrevHref, p.NextHref = l.paging(len(list), total)
 	s.render(c.w, c.r, status, pageShipments, p)
 	return nil
 }
@@ -185,8 +109,8 @@ func (s *server) shipments(c *call) error {
 // exportShipments sends every shipment matching the list's filters as CSV
 // (GET /custody/shipments/export.csv).
 func (s *server) exportShipments(c *call) error {
-	f, _, _ := shipmentListFilter(c.r.URL.Query())
-	f.Limit = 1
+	_, f := shipmentList(c.r.URL.Query())
+	f.Limit, f.Offset = 1, 0 // checks the filters; the export takes every row
 	if _, _, err := s.svc.Shipments(c.r.Context(), c.actor(), f); err != nil {
 		return err
 	}
