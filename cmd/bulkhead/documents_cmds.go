@@ -675,7 +675,7 @@ func benchDocumentList(ctx context.Context, w io.Writer, b *benchOrg, n, reqs in
 		{"web: /documents first page", get("/documents", page)},
 		{"web: /documents page in the middle", get(fmt.Sprintf("/documents?page=%d", mid+1), page)},
 		{"web: /documents last page", get(fmt.Sprintf("/documents?page=%d", (n+49)/50), page)},
-		{"web: sorted by review date", get("/documents?sort=review&dir=asc", page)},
+		{"web: sorted by review date", get("/documents?sort=review_due&dir=asc", page)},
 		{"web: filter type+classification", get("/documents?type=procedure&classification=internal", page)},
 		{"web: search q=inspection", get("/documents?q=inspection", page)},
 		{"API: first page", get("/api/v1/documents?limit=50", api)},

@@ -89,17 +89,13 @@ func (c *call) docDate(t *time.Time) string {
 
 // ---- list
 
-var docSortParams = []struct {
-	param    string
-	sort     bulkhead.DocumentSort
-	labelKey string
-	descLead bool
-}{
-	{param: "reference", sort: bulkhead.DocSortReference, labelKey: "doc.reference"},
-	{param: "title", sort: bulkhead.DocSortTitle, labelKey: "doc.title"},
-	{param: "type", sort: bulkhead.DocSortType, labelKey: "field.type"},
-	{param: "review", sort: bulkhead.DocSortReview, labelKey: "doc.review_due"},
-	{param: "updated", sort: bulkhead.DocSortUpdated, labelKey: "field.updated", descLead: true},
+// docSorts are the list's sortable columns; the keys are the store's.
+var docSorts = []sortDef{
+	{key: string(bulkhead.DocSortReference), labelKey: "doc.reference"},
+	{key: string(bulkhead.DocSortTitle), labelKey: "doc.title"},
+	{key: string(bulkhead.DocSortType), labelKey: "field.type"},
+	{key: string(bulkhead.DocSortReview), labelKey: "doc.review_due"},
+	{key: string(bulkhead.DocSortUpdated), labelKey: "field.updated", descLead: true},
 }
 
 // documentRow is a document as the list shows it.
@@ -128,24 +124,13 @@ type documentsPage struct {
 	ExportHref string
 }
 
-func docListFilter(q url.Values) (f bulkhead.DocumentFilter, sortParam, dir string) {
-	f = bulkhead.DocumentFilter{Query: q.Get("q"), Type: bulkhead.DocType(q.Get("type")), State: bulkhead.VersionStatus(q.Get("state")),
-		Classification: bulkhead.Classification(q.Get("classification")), OwnerID: q.Get("owner"), Status: q.Get("status"), Limit: documentsPageSize}
-	sortParam, dir = q.Get("sort"), q.Get("dir")
-	f.Sort = ""
-	for _, sp := range docSortParams {
-		if sp.param == sortParam {
-			f.Sort = sp.sort
-		}
-	}
-	if f.Sort == "" {
-		sortParam, f.Sort = "title", bulkhead.DocSortTitle
-	}
-	if dir != "desc" {
-		dir = "asc"
-	}
-	f.Desc = dir == "desc"
-	return f, sortParam, dir
+// docList reads the list's filters, order and page from the query.
+func docList(q url.Values) (*listState, bulkhead.DocumentFilter) {
+	l := newListState(q, "/documents", documentsPageSize, docSorts, string(bulkhead.DocSortTitle), docFilterKeys...)
+	f := bulkhead.DocumentFilter{Query: q.Get("q"), Type: bulkhead.DocType(q.Get("type")), State: bulkhead.VersionStatus(q.Get("state")),
+		Classification: bulkhead.Classification(q.Get("classification")), OwnerID: q.Get("owner"), Status: q.Get("status"),
+		Sort: bulkhead.DocumentSort(l.sortKey), Desc: l.desc(), Limit: documentsPageSize, Offset: l.offset()}
+	return l, f
 }
 
 var docFilterKeys = []string{"q", "type", "state", "classification", "owner", "status"}
@@ -154,63 +139,11 @@ var docFilterKeys = []string{"q", "type", "state", "classification", "owner", "s
 // (GET /documents).
 func (s *server) documents(c *call) error {
 	q := c.r.URL.Query()
-	f, sortParam, dir := docListFilter(q)
-	page, _ := strconv.Atoi(q.Get("page"))
-	if page < 1 || page > 1_000_000 {
-		page = 1
-	}
-	f.Offset = (page - 1) * documentsPageSize
+	l, f := docList(q)
 	names := s.docNames(c)
 	p := &documentsPage{basePage: c.base("docs.title"), ClearHref: "/documents"}
-	for _, k := range docFilterKeys {
-		if v := q.Get(k); v != "" && !(k == "status" && v == bulkhead.StatusActive) {
-			p.Filtered = true
-		}
-	}
 	p.Filter = c.docFilterForm(q, names)
-	link := func(set map[string]string) string {
-		v := url.Values{}
-		for _, k := range docFilterKeys {
-			if x := q.Get(k); x != "" {
-				v.Set(k, x)
-			}
-		}
-		if sortParam != "title" || dir != "asc" {
-			v.Set("sort", sortParam)
-			v.Set("dir", dir)
-		}
-		if page > 1 {
-			v.Set("page", strconv.Itoa(page))
-		}
-		for k, x := range set {
-			if x == "" {
-				v.Del(k)
-			} else {
-				v.Set(k, x)
-			}
-		}
-		if len(v) == 0 {
-			return "/documents"
-		}
-		return "/documents?" + v.Encode()
-	}
-	p.ExportHref = "/documents/export.csv" + strings.TrimPrefix(link(map[string]string{"page": ""}), "/documents")
-	for _, sp := range docSortParams {
-		col := sortCol{Label: c.T(sp.labelKey)}
-		next := "asc"
-		if sp.descLead {
-			next = "desc"
-		}
-		if sp.param == sortParam {
-			if dir == "asc" {
-				col.AriaSort, col.Hint, next = "ascending", c.T("sort.ascending"), "desc"
-			} else {
-				col.AriaSort, col.Hint, next = "descending", c.T("sort.descending"), "asc"
-			}
-		}
-		col.Href = link(map[string]string{"sort": sp.param, "dir": next, "page": ""})
-		p.Columns = append(p.Columns, col)
-	}
+	p.Filtered, p.ExportHref, p.Columns = l.filtered, l.exportHref(), l.columns(c)
 	docs, total, err := s.svc.Documents(c.r.Context(), c.actor(), f)
 	status := http.StatusOK
 	switch bulkhead.ErrorCode(err) {
@@ -227,15 +160,7 @@ func (s *server) documents(c *call) error {
 		p.Rows = append(p.Rows, documentRow{Document: d, TypeLabel: c.docTypeLabel(d.Type), StateLabel: c.docStatusLabel(d.LatestStatus),
 			ClassLabel: c.docClassLabel(d.Classification), Owner: names[d.OwnerID], ReviewDue: c.docDate(d.ReviewDue), Overdue: d.ReviewOverdue(now)})
 	}
-	if len(docs) > 0 {
-		p.From, p.To = f.Offset+1, f.Offset+len(docs)
-	}
-	if page > 1 {
-		p.PrevHref = link(map[string]string{"page": strconv.Itoa(page - 1)})
-	}
-	if f.Offset+len(docs) < total {
-		p.NextHref = link(map[string]string{"page": strconv.Itoa(page + 1)})
-	}
+	p.From, p.To, p.PrevHref, p.NextHref = l.paging(len(docs), total)
 	s.render(c.w, c.r, status, pageDocuments, p)
 	return nil
 }
@@ -243,8 +168,8 @@ func (s *server) documents(c *call) error {
 // exportDocuments sends the matching documents as CSV
 // (GET /documents/export.csv).
 func (s *server) exportDocuments(c *call) error {
-	f, _, _ := docListFilter(c.r.URL.Query())
-	f.Limit = 1
+	_, f := docList(c.r.URL.Query())
+	f.Limit, f.Offset = 1, 0 // checks the filters; the export takes every row
 	if _, _, err := s.svc.Documents(c.r.Context(), c.actor(), f); err != nil {
 		return err
 	}

@@ -218,7 +218,7 @@ func TestDocumentWebFlow(t *testing.T) {
 	siteo.post("/documents/"+d.ID+"/acknowledge", url.Values{"version_id": {v2.ID}}).want(t, http.StatusConflict)
 
 	// Pages render and pass the page rules.
-	for _, p := range []string{"/documents", "/documents?q=pol&type=policy&state=draft&sort=review&dir=desc", "/documents?status=all&classification=internal",
+	for _, p := range []string{"/documents", "/documents?q=pol&type=policy&state=draft&sort=review_due&dir=desc", "/documents?status=all&classification=internal",
 		"/documents/" + d.ID + "/versions/" + v.ID, "/documents/" + d.ID + "/edit", "/areas/leadership", "/areas/support", "/audit?object_type=document&object_id=" + d.ID} {
 		r := secm.get(p).want(t, http.StatusOK)
 		if i := strings.Index(r.body, "%!"); i >= 0 {
